@@ -1,0 +1,75 @@
+import { open } from 'node:fs/promises';
+import { decodeNumber } from './values';
+import type { MetricPoint } from './types';
+
+/**
+ * Follows one run's metrics.jsonl, reading only the bytes appended since the last read. A last line without its
+ * newline is a write in progress (or torn by a crash): it is left for the next read, never half-parsed.
+ */
+export class MetricsTail {
+  private offset = 0;
+  /** Lines that were complete but not valid points; reported, never fatal. */
+  skippedLines = 0;
+
+  constructor(readonly file: string) {}
+
+  /** The points appended since the previous call (all points on the first call). */
+  async readNew(): Promise<MetricPoint[]> {
+    let handle;
+    try {
+      handle = await open(this.file, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    try {
+      const { size } = await handle.stat();
+      if (size < this.offset) this.offset = 0; // replaced by a shorter file: start over
+      if (size === this.offset) return [];
+      const buffer = Buffer.alloc(size - this.offset);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, this.offset);
+      const lastNewline = buffer.lastIndexOf(10, bytesRead - 1);
+      if (lastNewline < 0) return [];
+      this.offset += lastNewline + 1;
+      return this.parse(buffer.toString('utf8', 0, lastNewline));
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private parse(text: string): MetricPoint[] {
+    const points: MetricPoint[] = [];
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      const point = parsePoint(line);
+      if (point) points.push(point);
+      else this.skippedLines++;
+    }
+    return points;
+  }
+}
+
+function parsePoint(line: string): MetricPoint | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const { key, value, step, time } = raw as Record<string, unknown>;
+  const decoded = decodeNumber(value);
+  if (typeof key !== 'string' || decoded === undefined || typeof step !== 'number') return undefined;
+  return { key, value: decoded, step, time: typeof time === 'number' ? time : 0 };
+}
+
+/** All points of a metrics file, grouped by key in file order. */
+export async function readAllMetrics(file: string): Promise<Map<string, MetricPoint[]>> {
+  const byKey = new Map<string, MetricPoint[]>();
+  for (const point of await new MetricsTail(file).readNew()) {
+    let series = byKey.get(point.key);
+    if (!series) byKey.set(point.key, (series = []));
+    series.push(point);
+  }
+  return byKey;
+}

@@ -1,0 +1,222 @@
+import { watch, type FSWatcher } from 'chokidar';
+import { existsSync } from 'node:fs';
+import { basename, dirname, relative, sep } from 'node:path';
+import { Coalescer } from '../util/coalescer';
+import { Emitter, type Disposable } from '../util/emitter';
+import { crashReason, systemProbe, type LivenessProbe } from './liveness';
+import type { RunStore } from './runStore';
+import type { RunEntry } from './types';
+
+export interface RunIndexOptions {
+  /** Follow the store on disk and fire onDidChange (the extension); off for one-shot readers (the CLI). */
+  watch?: boolean;
+  /** Delay that merges bursts of file events into one refresh. */
+  debounceMs?: number;
+  /** How often running runs are checked for a dead process. */
+  livenessIntervalMs?: number;
+  probe?: LivenessProbe;
+  onError?: (error: unknown) => void;
+}
+
+interface Cached {
+  entry: RunEntry;
+  stamp: string | undefined;
+}
+
+/**
+ * The in-memory index of run summaries the views read from. Loads every run document once, then re-reads only
+ * the runs whose files change: the store folder is watched for new and removed runs, and each running run's folder
+ * for its writes. Metric files are never read here: run.json carries the summaries.
+ */
+export class RunIndex implements Disposable {
+  private readonly cache = new Map<string, Cached>();
+  private readonly changed = new Emitter<string[]>();
+  private readonly refresher: Coalescer<string>;
+  private storeWatcher: FSWatcher | undefined;
+  private readonly runWatchers = new Map<string, FSWatcher>();
+  private livenessTimer: NodeJS.Timeout | undefined;
+  private storePoll: NodeJS.Timeout | undefined;
+  private loaded: Promise<void> | undefined;
+  private disposed = false;
+  private readonly probe: LivenessProbe;
+
+  /** Fires with the ids of runs that were added, changed or removed. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    readonly store: RunStore,
+    private readonly options: RunIndexOptions = {},
+  ) {
+    this.probe = options.probe ?? systemProbe;
+    this.refresher = new Coalescer((ids) => this.refreshIds(ids), options.debounceMs ?? 30, options.onError);
+  }
+
+  /** Loads the index once (later calls wait for the same load). */
+  load(): Promise<void> {
+    this.loaded ??= this.loadAll();
+    return this.loaded;
+  }
+
+  /** Every run, newest first. */
+  list(): RunEntry[] {
+    return [...this.cache.values()].map((cached) => cached.entry).sort((a, b) => (a.id < b.id ? 1 : -1));
+  }
+
+  get(id: string): RunEntry | undefined {
+    return this.cache.get(id)?.entry;
+  }
+
+  /** Re-checks the given runs (all when none are given) and resolves once the index reflects the disk. */
+  async refresh(ids?: string[]): Promise<void> {
+    await this.load();
+    this.refresher.request(...(ids ?? (await this.allIdsOnDiskAndCached())));
+    await this.refresher.idle();
+  }
+
+  private async allIdsOnDiskAndCached(): Promise<string[]> {
+    return [...new Set([...(await this.store.listIds()), ...this.cache.keys()])];
+  }
+
+  private async loadAll(): Promise<void> {
+    const ids = await this.store.listIds();
+    await mapWithConcurrency(ids, 64, async (id) => {
+      const stamp = await this.store.documentStamp(id);
+      this.cache.set(id, { entry: await this.store.readEntry(id), stamp });
+    });
+    if (this.options.watch) await this.startWatching();
+    await this.checkLiveness();
+  }
+
+  private async refreshIds(ids: string[]): Promise<void> {
+    const changed: string[] = [];
+    await mapWithConcurrency(ids, 64, async (id) => {
+      const cached = this.cache.get(id);
+      if (!existsSync(this.store.layout.runDir(id))) {
+        if (this.cache.delete(id)) changed.push(id);
+        return;
+      }
+      const stamp = await this.store.documentStamp(id);
+      if (cached && stamp !== undefined && cached.stamp === stamp) return;
+      const entry = await this.store.readEntry(id);
+      if (entry.kind === 'unreadable' && entry.reason === 'not a run folder') return; // a stray file
+      this.cache.set(id, { entry, stamp });
+      changed.push(id);
+    });
+    if (changed.length === 0 || this.disposed) return;
+    this.updateRunWatchers();
+    this.changed.fire(changed);
+    await this.checkLiveness();
+  }
+
+  /** Starts following the store; resolves once the watcher sees the folder (so no write after load is missed). */
+  private async startWatching(): Promise<void> {
+    const runsDir = this.store.layout.runsDir;
+    if (!this.store.exists()) {
+      // No store yet: a run started from any terminal may create it. Look for it now and then, cheaply.
+      this.storePoll = setInterval(() => {
+        if (this.store.exists()) {
+          clearInterval(this.storePoll);
+          this.storePoll = undefined;
+          void this.startWatching().then(() => this.refresh());
+        }
+      }, 1000);
+      this.storePoll.unref();
+      return;
+    }
+    this.storeWatcher = watch(runsDir, { depth: 0, ignoreInitial: true, atomic: false });
+    this.storeWatcher.on('all', (_event, path) => {
+      const id = runIdOf(runsDir, path);
+      if (id) this.refresher.request(id);
+    });
+    this.storeWatcher.on('error', (error) => this.options.onError?.(error));
+    const watcher = this.storeWatcher;
+    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+    this.updateRunWatchers();
+  }
+
+  /**
+   * Watches the folders where writes happen: running runs, and unreadable ones (a run folder whose run.json is not
+   * written yet). Stops watching runs that have ended.
+   */
+  private updateRunWatchers(): void {
+    if (!this.storeWatcher) return;
+    const running = new Set(
+      this.list()
+        .filter((entry) => entry.kind === 'unreadable' || entry.doc.status === 'running')
+        .map((entry) => entry.id),
+    );
+    for (const [id, watcher] of this.runWatchers) {
+      if (!running.has(id)) {
+        void watcher.close();
+        this.runWatchers.delete(id);
+      }
+    }
+    for (const id of running) {
+      if (this.runWatchers.has(id)) continue;
+      const watcher = watch(this.store.layout.runDir(id), { depth: 0, ignoreInitial: true, atomic: false });
+      watcher.on('all', () => this.refresher.request(id));
+      // Writes made before the watcher was ready would be missed: look once more when it is.
+      watcher.on('ready', () => this.refresher.request(id));
+      watcher.on('error', (error) => this.options.onError?.(error));
+      this.runWatchers.set(id, watcher);
+    }
+  }
+
+  /** Marks running runs whose process is gone as crashed; re-checks on a timer while any run is running. */
+  private async checkLiveness(): Promise<void> {
+    let anyRunning = false;
+    for (const entry of this.list()) {
+      if (entry.kind !== 'run' || entry.doc.status !== 'running') continue;
+      const reason = crashReason(entry.doc, this.probe);
+      if (!reason) {
+        anyRunning = true;
+        continue;
+      }
+      try {
+        const doc = await this.store.markCrashed(entry.id, reason);
+        this.cache.set(entry.id, { entry: { ...entry, doc }, stamp: await this.store.documentStamp(entry.id) });
+      } catch (error) {
+        // Read-only store or a busy lock: show it crashed all the same; the next check tries to record it again.
+        this.cache.set(entry.id, {
+          entry: { ...entry, doc: { ...entry.doc, status: 'crashed' } },
+          stamp: undefined,
+        });
+        this.options.onError?.(error);
+      }
+      this.changed.fire([entry.id]);
+    }
+    if (anyRunning && this.options.watch && !this.livenessTimer && !this.disposed) {
+      this.livenessTimer = setInterval(() => void this.checkLiveness(), this.options.livenessIntervalMs ?? 2000);
+      this.livenessTimer.unref();
+    } else if (!anyRunning && this.livenessTimer) {
+      clearInterval(this.livenessTimer);
+      this.livenessTimer = undefined;
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.refresher.dispose();
+    this.changed.dispose();
+    if (this.livenessTimer) clearInterval(this.livenessTimer);
+    if (this.storePoll) clearInterval(this.storePoll);
+    void this.storeWatcher?.close();
+    for (const watcher of this.runWatchers.values()) void watcher.close();
+    this.runWatchers.clear();
+  }
+}
+
+function runIdOf(runsDir: string, path: string): string | undefined {
+  const rel = relative(runsDir, path);
+  if (rel === '' || rel.startsWith('..')) return undefined;
+  const first = rel.split(sep)[0];
+  return first && !first.startsWith('.') ? first : basename(dirname(path));
+}
+
+async function mapWithConcurrency<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]);
+  });
+  await Promise.all(workers);
+}

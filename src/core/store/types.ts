@@ -1,0 +1,92 @@
+// Types of the run store, as documented in docs/store-format.md (the JSON Schema is docs/run.schema.json).
+
+export const RUN_STATUSES = ['running', 'finished', 'failed', 'interrupted', 'crashed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** A metric value as stored: a finite number, or one of the strings JSON needs for the rest. */
+export type StoredNumber = number | 'NaN' | 'Infinity' | '-Infinity';
+
+export interface MetricSummary {
+  last: StoredNumber;
+  min: StoredNumber;
+  max: StoredNumber;
+  count: number;
+  step: number;
+  time: number;
+}
+
+export interface GitCapture {
+  commit: string | null;
+  branch: string | null;
+  dirty: boolean;
+  diffFile: string | null;
+  remote: string | null;
+}
+
+export interface Capture {
+  source?: 'script' | 'client' | 'debug' | 'notebook';
+  command?: string[];
+  cwd?: string;
+  pid?: number;
+  host?: string;
+  user?: string;
+  platform?: string;
+  python?: { executable?: string; version?: string; implementation?: string };
+  packages?: string[];
+  git?: GitCapture | null;
+  exitCode?: number | null;
+  durationSec?: number | null;
+  [extra: string]: unknown;
+}
+
+export interface DatasetRecord {
+  name: string;
+  path: string;
+  role: 'input' | 'output';
+  digest: string;
+  size: number;
+  files: number;
+  loggedAt?: string;
+}
+
+export interface ArtifactRecord {
+  path: string;
+  source?: string;
+  size: number;
+  sha256?: string;
+  loggedAt?: string;
+}
+
+export type ParamValue = string | number | boolean | null;
+
+export interface RunDocument {
+  schema: 1;
+  id: string;
+  name: string;
+  experiment: string;
+  status: RunStatus;
+  startTime: string;
+  endTime?: string | null;
+  heartbeatAt?: string;
+  params: Record<string, ParamValue>;
+  tags: Record<string, string>;
+  metrics: Record<string, MetricSummary>;
+  capture: Capture;
+  datasets: DatasetRecord[];
+  artifacts: ArtifactRecord[];
+  error?: { type: string; message: string; traceback?: string } | null;
+  [extra: string]: unknown;
+}
+
+/** One point of metrics.jsonl, with the stored value decoded. */
+export interface MetricPoint {
+  key: string;
+  value: number;
+  step: number;
+  time: number;
+}
+
+/** What the index holds for each run folder: the document, or why it could not be read. */
+export type RunEntry =
+  | { kind: 'run'; id: string; dir: string; doc: RunDocument }
+  | { kind: 'unreadable'; id: string; dir: string; reason: string };

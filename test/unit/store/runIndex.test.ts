@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RunIndex } from '../../../src/core/store/runIndex';
+import { RunStore } from '../../../src/core/store/runStore';
+import { makeRunDocument, series, tempStore, writeRun } from '../../fixtures/runs';
+
+function untilChange(index: RunIndex, timeoutMs = 5000): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no change event')), timeoutMs);
+    const sub = index.onDidChange((ids) => {
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(ids);
+    });
+  });
+}
+
+/** Replaces run.json the way writers do: a temporary file renamed over it. */
+function replaceDocument(root: string, doc: object & { id: string }): void {
+  const dir = join(root, 'runs', doc.id);
+  writeFileSync(join(dir, '.run.json.tmp'), JSON.stringify(doc));
+  renameSync(join(dir, '.run.json.tmp'), join(dir, 'run.json'));
+}
+
+describe('the run index', () => {
+  let index: RunIndex | undefined;
+  afterEach(() => index?.dispose());
+
+  it('lists every run newest first, and unreadable runs with their reason', async () => {
+    const root = tempStore();
+    const old = writeRun(root, { startTime: '2026-01-01T00:00:00.000Z' }, series('loss', [1, 0.5]));
+    const recent = writeRun(root, { startTime: '2026-06-01T00:00:00.000Z' });
+    mkdirSync(join(root, 'runs', '20260301-000000-000-deadbeef'));
+    writeFileSync(join(root, 'runs', '20260301-000000-000-deadbeef', 'run.json'), '{"id": "2026030');
+    index = new RunIndex(new RunStore(root));
+    await index.load();
+    const entries = index.list();
+    assert.deepEqual(
+      entries.map((e) => e.id),
+      [recent.id, '20260301-000000-000-deadbeef', old.id],
+    );
+    assert.equal(entries[1].kind, 'unreadable');
+    assert.match(entries[1].kind === 'unreadable' ? entries[1].reason : '', /not valid JSON/);
+    const first = entries[2];
+    assert.equal(first.kind === 'run' && first.doc.metrics.loss.last, 0.5);
+  });
+
+  it('re-reads only runs whose document changed', async () => {
+    const root = tempStore();
+    const a = writeRun(root);
+    const b = writeRun(root);
+    const store = new RunStore(root);
+    index = new RunIndex(store);
+    await index.load();
+    let reads = 0;
+    const original = store.readEntry.bind(store);
+    store.readEntry = (id) => {
+      reads++;
+      return original(id);
+    };
+    await index.refresh();
+    assert.equal(reads, 0, 'nothing changed, nothing read');
+    replaceDocument(root, { ...a, name: 'renamed elsewhere', params: { lr: 0.2, extra: 1 } });
+    await index.refresh();
+    assert.equal(reads, 1);
+    const entry = index.get(a.id);
+    assert.equal(entry?.kind === 'run' && entry.doc.name, 'renamed elsewhere');
+    assert.equal(index.get(b.id)?.kind, 'run');
+  });
+
+  it('follows new runs and live writes to running runs without being asked', async () => {
+    const root = tempStore();
+    index = new RunIndex(new RunStore(root), { watch: true, debounceMs: 10 });
+    await index.load();
+    assert.equal(index.list().length, 0);
+
+    const live = makeRunDocument({ status: 'running', capture: { pid: process.pid, host: (await import('node:os')).hostname() } });
+    const added = untilChange(index);
+    mkdirSync(join(root, 'runs', live.id));
+    replaceDocument(root, live);
+    assert.ok((await added).includes(live.id));
+    await waitFor(() => index?.get(live.id)?.kind === 'run');
+
+    const updated = untilChange(index);
+    replaceDocument(root, { ...live, metrics: { loss: { last: 0.3, min: 0.3, max: 0.3, count: 1, step: 0, time: 1 } } });
+    assert.deepEqual(await updated, [live.id]);
+    const entry = index.get(live.id);
+    assert.equal(entry?.kind === 'run' && entry.doc.metrics.loss.last, 0.3);
+  });
+
+  it('marks a running run whose process is gone as crashed, on disk', async () => {
+    const root = tempStore();
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const doc = writeRun(root, {
+      status: 'running',
+      endTime: null,
+      capture: { pid: dead, host: (await import('node:os')).hostname() },
+    });
+    index = new RunIndex(new RunStore(root));
+    await index.load();
+    const entry = index.get(doc.id);
+    assert.equal(entry?.kind === 'run' && entry.doc.status, 'crashed');
+    const onDisk = await new RunStore(root).readEntry(doc.id);
+    assert.equal(onDisk.kind === 'run' && onDisk.doc.status, 'crashed');
+    assert.match(onDisk.kind === 'run' ? (onDisk.doc.error?.message ?? '') : '', /died without closing/);
+  });
+
+  it('drops runs moved to the trash and brings them back on restore', async () => {
+    const root = tempStore();
+    const doc = writeRun(root);
+    const store = new RunStore(root);
+    index = new RunIndex(store);
+    await index.load();
+    await store.moveToTrash(doc.id);
+    await index.refresh([doc.id]);
+    assert.equal(index.get(doc.id), undefined);
+    await store.restoreFromTrash(doc.id);
+    await index.refresh([doc.id]);
+    assert.equal(index.get(doc.id)?.kind, 'run');
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
