@@ -18,7 +18,7 @@ function untilChange(index: RunIndex, timeoutMs = 5000): Promise<string[]> {
 }
 
 /** Replaces run.json the way writers do: a temporary file renamed over it. */
-function replaceDocument(root: string, doc: object & { id: string }): void {
+function replaceDocument(root: string, doc: { id: string; [key: string]: unknown }): void {
   const dir = join(root, 'runs', doc.id);
   writeFileSync(join(dir, '.run.json.tmp'), JSON.stringify(doc));
   renameSync(join(dir, '.run.json.tmp'), join(dir, 'run.json'));
