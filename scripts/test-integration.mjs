@@ -1,0 +1,100 @@
+// `npm run test:integration`: runs test/integration/*.test.ts inside a real VS Code 1.100.3.
+//
+//   1. builds the extension (node esbuild.mjs → dist/), unless RUNLOG_SKIP_BUILD=1
+//   2. bundles test/integration/index.ts and every *.test.ts into out/test/integration/ (Node, CJS,
+//      `vscode` and `mocha` external)
+//   3. @vscode/test-electron's runTests() with the extension from the repository root, on a fresh temp
+//      copy of test/fixtures/workspace/, in fresh user-data and extensions folders:
+//        default                      vscodeExecutablePath = test/harness/code-server-vscode
+//                                     (code-server 4.100.3 + Debian Chromium, offline)
+//        RUNLOG_TEST_VSCODE=download  test-electron downloads desktop VS Code 1.100.3 (needs internet)
+//
+// Environment: RUNLOG_TEST_GREP=<text> (only matching tests), RUNLOG_HARNESS_VERBOSE=1 (server + page logs).
+import { spawnSync } from 'node:child_process';
+import { cpSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+import { runTests } from '@vscode/test-electron';
+import { ensureCodeServer, VSCODE_VERSION } from './install-code-server.mjs';
+import { REPO_ROOT, makeTempDir, removeDir } from '../test/harness/code-server.mjs';
+
+const testsDir = join(REPO_ROOT, 'test', 'integration');
+const outDir = join(REPO_ROOT, 'out', 'test', 'integration');
+const harness = join(REPO_ROOT, 'test', 'harness', 'code-server-vscode');
+const useDownload = process.env.RUNLOG_TEST_VSCODE === 'download';
+
+function step(message) {
+  console.log(`[integration] ${message}`);
+}
+
+async function bundleTests() {
+  rmSync(outDir, { recursive: true, force: true });
+  const entryPoints = readdirSync(testsDir)
+    .filter((name) => name === 'index.ts' || name.endsWith('.test.ts'))
+    .map((name) => join(testsDir, name));
+  await esbuild.build({
+    entryPoints,
+    outdir: outDir,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'inline',
+    external: ['vscode', 'mocha'],
+    logLevel: 'warning',
+  });
+  step(`bundled ${entryPoints.length - 1} test file(s) into ${outDir}`);
+}
+
+async function main() {
+  const started = Date.now();
+  if (process.env.RUNLOG_SKIP_BUILD !== '1') {
+    step('building the extension (node esbuild.mjs)');
+    const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT, stdio: 'inherit' });
+    if (build.status !== 0) return 1;
+  }
+  await bundleTests();
+
+  const workspace = join(makeTempDir('runlog-it-'), 'workspace');
+  cpSync(join(REPO_ROOT, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+  const profile = makeTempDir('runlog-it-profile-');
+
+  const options = {
+    extensionDevelopmentPath: REPO_ROOT,
+    extensionTestsPath: join(outDir, 'index.js'),
+    launchArgs: [
+      workspace,
+      '--disable-extensions',
+      `--user-data-dir=${join(profile, 'user-data')}`,
+      `--extensions-dir=${join(profile, 'extensions')}`,
+    ],
+    extensionTestsEnv: {
+      RUNLOG_TEST_HOST: useDownload ? 'desktop' : 'code-server',
+      RUNLOG_FIXTURE_WORKSPACE: workspace,
+      ...(process.env.RUNLOG_TEST_GREP ? { RUNLOG_TEST_GREP: process.env.RUNLOG_TEST_GREP } : {}),
+    },
+  };
+  if (useDownload) {
+    step(`running in desktop VS Code ${VSCODE_VERSION} (downloaded by @vscode/test-electron)`);
+    options.version = VSCODE_VERSION;
+  } else {
+    ensureCodeServer();
+    step(`running in VS Code ${VSCODE_VERSION} via code-server + Chromium (${harness})`);
+    options.vscodeExecutablePath = harness;
+  }
+
+  let code = 0;
+  try {
+    await runTests(options);
+  } catch (error) {
+    console.error(`[integration] ${error instanceof Error ? error.message : String(error)}`);
+    code = 1;
+  } finally {
+    removeDir(join(workspace, '..'));
+    removeDir(profile);
+  }
+  step(`${code === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return code;
+}
+
+process.exit(await main());
