@@ -1,0 +1,226 @@
+"""`python -m runlog run [--name N] [--experiment E] [--] script.py [args...]` (or `-m module [args...]`).
+
+Records the script as a run without any code change: params from argv, the output (fd-level tee to the terminal
+and output.log, scanned for metrics), git state, environment, exit code. The script runs in this process, as
+`python script.py` would run it.
+"""
+
+import os
+import runpy
+import sys
+import threading
+import traceback
+
+from . import __version__, _capture, _run
+from ._tee import DEFAULT_PATTERN, OutputTee, Scanner
+
+USAGE = """usage: python -m runlog run [--name NAME] [--experiment NAME] [--] script.py [args ...]
+       python -m runlog run [--name NAME] [--experiment NAME] -m module [args ...]
+
+Runs a Python script (or module) as a tracked run of the Runlog store: RUNLOG_STORE, else the nearest .runlog
+folder above the working folder, else ./.runlog.
+
+Environment: RUNLOG_STORE, RUNLOG_RUN_ID, RUNLOG_RUN_NAME, RUNLOG_EXPERIMENT, RUNLOG_OUTPUT_PATTERN
+(unset: the default pattern, empty: no metrics from output).
+"""
+
+
+class UsageError(Exception):
+    pass
+
+
+def _parse(args):
+    opts = {"name": None, "experiment": None, "source": "script", "module": None, "script": None, "args": []}
+    i = 0
+    while i < len(args):
+        a = args[i]
+        i += 1
+        if a == "--":
+            if i >= len(args):
+                raise UsageError("missing script")
+            opts["script"] = args[i]
+            opts["args"] = args[i + 1:]
+            return opts
+        if a == "-m":
+            if i >= len(args):
+                raise UsageError("-m needs a module name")
+            opts["module"] = args[i]
+            opts["args"] = args[i + 1:]
+            return opts
+        for flag in ("name", "experiment", "source"):
+            if a == "--" + flag:
+                if i >= len(args):
+                    raise UsageError("--%s needs a value" % flag)
+                opts[flag] = args[i]
+                i += 1
+                break
+            if a.startswith("--%s=" % flag):
+                opts[flag] = a.split("=", 1)[1]
+                break
+        else:
+            if a.startswith("-") and a != "-":
+                raise UsageError("unknown option %s" % a)
+            opts["script"] = a
+            opts["args"] = args[i:]
+            return opts
+    raise UsageError("missing script")
+
+
+def _trim_traceback(tb):
+    """Drops the frames of runpy and of runlog itself, so the traceback starts in the user's code."""
+    ours = os.path.dirname(os.path.abspath(__file__))
+    skip = (os.path.abspath(runpy.__file__),)
+    while tb is not None:
+        filename = os.path.abspath(tb.tb_frame.f_code.co_filename)
+        if filename in skip or os.path.dirname(filename) == ours or filename.startswith("<frozen runpy"):
+            tb = tb.tb_next
+            continue
+        break
+    return tb
+
+
+def _print_exception(etype, value, tb):
+    try:
+        sys.excepthook(etype, value, tb)
+    except Exception:
+        traceback.print_exception(etype, value, tb)
+
+
+def _join_user_threads():
+    """Waits for the script's non-daemon threads, as the interpreter would before exiting."""
+    me = threading.current_thread()
+    for t in threading.enumerate():
+        if t is not me and not t.daemon and t.is_alive():
+            t.join()
+
+
+def main(argv):
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        sys.stdout.write(USAGE)
+        return 0 if argv else 2
+    if argv[0] in ("-V", "--version"):
+        sys.stdout.write("runlog %s\n" % __version__)
+        return 0
+    if argv[0] != "run":
+        sys.stderr.write("runlog: unknown command %r\n%s" % (argv[0], USAGE))
+        return 2
+    try:
+        opts = _parse(argv[1:])
+    except UsageError as e:
+        sys.stderr.write("runlog: %s\n%s" % (e, USAGE))
+        return 2
+    if opts["source"] not in ("script", "debug"):
+        sys.stderr.write("runlog: --source must be script or debug\n")
+        return 2
+    return run_script(opts, argv)
+
+
+def run_script(opts, argv):
+    module = opts["module"]
+    script = opts["script"]
+    script_args = list(opts["args"])
+    cwd = os.getcwd()
+    if module:
+        sys.path[0] = cwd  # as `python -m module` would have it
+        try:
+            import importlib.util
+
+            spec = importlib.util.find_spec(module)
+        except Exception:
+            spec = None
+        if spec is None:
+            sys.stderr.write("runlog: no module named %s\n" % module)
+            return 2
+        label = module
+        git_folder = cwd
+    else:
+        path = os.path.abspath(script)
+        if not os.path.exists(path):
+            sys.stderr.write("runlog: can't open file %r: no such file\n" % script)
+            return 2
+        label = path
+        git_folder = os.path.dirname(path) if os.path.isfile(path) else path
+
+    experiment = opts["experiment"] or None
+    if not experiment and not os.environ.get("RUNLOG_EXPERIMENT"):
+        experiment = _run.default_experiment(module.rsplit(".", 1)[-1] + ".py" if module else path)
+    run = _run.create_run(
+        name=opts["name"] or None,
+        experiment=experiment,
+        source=opts["source"],
+        command=[sys.executable, "-m", "runlog"] + list(argv),
+        git_folder=git_folder,
+        script=label,
+        pinned=True,
+        cwd=cwd,
+    )
+    if not opts["experiment"] and not os.environ.get("RUNLOG_EXPERIMENT"):
+        run._experiment_explicit = False  # the script may still name it with start_run(experiment=...)
+    params = _capture.params_from_argv(script_args)
+    if params:
+        run.log_params(params)
+    sys.stderr.write("runlog: tracking run %s (%s) in %s\n" % (run.name, run.id, run.store))
+    sys.stderr.flush()
+
+    pattern = os.environ.get("RUNLOG_OUTPUT_PATTERN")
+    if pattern is None:
+        pattern = DEFAULT_PATTERN
+    scanner = None
+    if pattern:
+        try:
+            scanner = Scanner(pattern, run._log_scanned)
+        except Exception as e:
+            sys.stderr.write("runlog: RUNLOG_OUTPUT_PATTERN is not a valid regular expression (%s); not scanning "
+                             "output for metrics\n" % e)
+    tee = OutputTee(os.path.join(run.dir, "output.log"), scanner)
+    tee.start()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(line_buffering=True)  # live output even though fd 1 is now a pipe
+        except Exception:
+            pass
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")  # same for Python child processes
+
+    status, error, code = "finished", None, 0
+    try:
+        try:
+            if module:
+                sys.argv = [module] + script_args
+                runpy.run_module(module, run_name="__main__", alter_sys=True)
+            else:
+                sys.argv = [script] + script_args
+                sys.path[0] = git_folder
+                runpy.run_path(path, run_name="__main__")
+            _join_user_threads()
+        except _run.Terminated:
+            status, code = "interrupted", 143
+        except SystemExit as e:
+            c = e.code
+            if c is None:
+                code = 0
+            elif isinstance(c, int):
+                code = c
+            else:
+                sys.stderr.write("%s\n" % (c,))
+                code = 1
+            if code != 0:
+                status = "failed"
+                error = {"type": "SystemExit", "message": str(c), "traceback": ""}
+        except KeyboardInterrupt:
+            etype, value, tb = sys.exc_info()
+            _print_exception(etype, value, _trim_traceback(tb))
+            status, code = "interrupted", 130
+        except BaseException:
+            etype, value, tb = sys.exc_info()
+            tb = _trim_traceback(tb)
+            _print_exception(etype, value, tb)
+            status, code = "failed", 1
+            error = _run.error_info(etype, value, tb)
+    except KeyboardInterrupt:  # a second Ctrl-C while handling the first / waiting for threads
+        status, code = "interrupted", 130
+    except _run.Terminated:
+        status, code = "interrupted", 143
+    finally:
+        tee.stop()
+        run._finish(status, error=error, exit_code=code)
+    return code
