@@ -21,7 +21,7 @@ Runs a Python script (or module) as a tracked run of the Runlog store: RUNLOG_ST
 folder above the working folder, else ./.runlog.
 
 Environment: RUNLOG_STORE, RUNLOG_RUN_ID, RUNLOG_RUN_NAME, RUNLOG_EXPERIMENT, RUNLOG_OUTPUT_PATTERN
-(unset: the default pattern, empty: no metrics from output).
+(unset: the default pattern, empty: no metrics from output), RUNLOG_SOURCE (script or debug).
 """
 
 
@@ -30,7 +30,7 @@ class UsageError(Exception):
 
 
 def _parse(args):
-    opts = {"name": None, "experiment": None, "source": "script", "module": None, "script": None, "args": []}
+    opts = {"name": None, "experiment": None, "source": os.environ.get("RUNLOG_SOURCE") or "script", "module": None, "script": None, "args": []}
     i = 0
     while i < len(args):
         a = args[i]
