@@ -5,7 +5,7 @@
 //   dist/python/runlog/    the Python client, shipped inside the .vsix so tracked runs need no install
 // Flags: --watch (rebuild on change), --production (minified, no source maps).
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,6 +30,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode', 'fsevents'],
+    define: { VERSION: JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) },
   },
   {
     ...shared,

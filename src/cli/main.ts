@@ -1,1 +1,40 @@
-console.log('runlog');
+// `runlog`: read the store from a terminal or CI, on the same core as the editor.
+import { parseArgs } from 'node:util';
+import { commands, CliError, usage } from './commands';
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      store: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      format: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', default: false },
+    },
+  });
+  if (values.version) {
+    console.log(VERSION);
+    return 0;
+  }
+  const [name, ...rest] = positionals;
+  if (values.help || !name) {
+    console.log(usage);
+    return name || values.help ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) throw new CliError(`unknown command "${name}"\n\n${usage}`);
+  return command(rest, values, process.stdout);
+}
+
+declare const VERSION: string;
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    console.error(`runlog: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = error instanceof CliError ? 2 : 1;
+  },
+);

@@ -13,6 +13,11 @@ export class MetricsTail {
 
   constructor(readonly file: string) {}
 
+  /** Forget what was read: the next read returns everything again. */
+  reset(): void {
+    this.offset = 0;
+  }
+
   /** The points appended since the previous call (all points on the first call). */
   async readNew(): Promise<MetricPoint[]> {
     let handle;

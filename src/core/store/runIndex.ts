@@ -43,6 +43,11 @@ export class RunIndex implements Disposable {
   /** Fires with the ids of runs that were added, changed or removed. */
   readonly onDidChange = this.changed.event;
 
+  private readonly wrote = new Emitter<string[]>();
+  private readonly writeNotifier = new Coalescer<string>(async (ids) => this.wrote.fire(ids), 30);
+  /** Fires with the ids of running runs whose files (metrics, output…) were written; run.json may be unchanged. */
+  readonly onDidWriteFiles = this.wrote.event;
+
   constructor(
     readonly store: RunStore,
     private readonly options: RunIndexOptions = {},
@@ -154,7 +159,10 @@ export class RunIndex implements Disposable {
     for (const id of running) {
       if (this.runWatchers.has(id)) continue;
       const watcher = watch(this.store.layout.runDir(id), { depth: 0, ignoreInitial: true, atomic: false });
-      watcher.on('all', () => this.refresher.request(id));
+      watcher.on('all', () => {
+        this.refresher.request(id);
+        this.writeNotifier.request(id);
+      });
       // Writes made before the watcher was ready would be missed: look once more when it is.
       watcher.on('ready', () => this.refresher.request(id));
       watcher.on('error', (error) => this.options.onError?.(error));
@@ -197,7 +205,9 @@ export class RunIndex implements Disposable {
   dispose(): void {
     this.disposed = true;
     this.refresher.dispose();
+    this.writeNotifier.dispose();
     this.changed.dispose();
+    this.wrote.dispose();
     if (this.livenessTimer) clearInterval(this.livenessTimer);
     if (this.storePoll) clearInterval(this.storePoll);
     void this.storeWatcher?.close();

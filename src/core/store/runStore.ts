@@ -104,6 +104,16 @@ export class RunStore {
     });
   }
 
+  /** Ends a run whose process had to be killed (it could not record its own end). */
+  markInterrupted(id: string, reason: string): Promise<RunDocument> {
+    return this.update(id, (doc) => {
+      if (doc.status !== 'running') return;
+      doc.status = 'interrupted';
+      doc.endTime = new Date().toISOString();
+      doc.error ??= { type: 'Interrupted', message: reason };
+    });
+  }
+
   private update(id: string, change: (doc: RunDocument) => void): Promise<RunDocument> {
     return updateRunDocument(this.layout.runDocument(id), id, change);
   }

@@ -42,8 +42,8 @@ describe('the run store', () => {
 
   it('resolves a run by id, id prefix or suffix, or name', async () => {
     const root = tempStore();
-    const a = writeRun(root, { name: 'baseline' });
-    writeRun(root, { name: 'other' });
+    const a = writeRun(root, { name: 'baseline', startTime: '2026-01-01T00:00:00.000Z' });
+    writeRun(root, { name: 'other', startTime: '2026-02-01T00:00:00.000Z' });
     const store = new RunStore(root);
     for (const ref of [a.id, a.id.slice(0, 19), a.id.slice(-8), 'baseline']) {
       assert.deepEqual(

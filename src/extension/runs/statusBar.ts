@@ -1,0 +1,59 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { formatDuration, formatValue, primaryMetric, runDuration } from '../../core/format';
+import type { RunDocument } from '../../core/store/types';
+import type { RunlogContext } from '../context';
+import type { ScriptRunner } from './scriptRunner';
+
+/** While a run is active: its name, latest step and primary metric; a click opens its details. */
+export class RunStatusBar {
+  private readonly item = vscode.window.createStatusBarItem('runlog.activeRun', vscode.StatusBarAlignment.Left, 50);
+
+  constructor(
+    private readonly ctx: RunlogContext,
+    private readonly runner: ScriptRunner,
+  ) {
+    this.item.name = 'Runlog: Active Run';
+    ctx.own(this.item);
+    ctx.own(ctx.onDidChangeRuns(() => void this.update()));
+    ctx.own(runner.onDidLaunch(() => void this.update()));
+    ctx.own(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('runlog.primaryMetric')) void this.update();
+      }),
+    );
+  }
+
+  async update(): Promise<void> {
+    const index = await this.ctx.index();
+    const running = (index?.list() ?? []).flatMap((e) => (e.kind === 'run' && e.doc.status === 'running' ? [e.doc] : []));
+    const launchedIds = new Set(this.runner.launched.map((l) => l.id));
+    // Prefer the newest run launched from this window, else the newest running run in the store.
+    const doc = running.find((d) => launchedIds.has(d.id)) ?? running[0];
+    if (doc) return this.showRun(doc, running.length);
+    const starting = this.runner.launched.filter((l) => !index?.get(l.id) && l.terminal.exitStatus === undefined).at(-1);
+    if (starting) {
+      this.item.text = `$(loading~spin) Runlog: starting ${path.basename(starting.file)}`;
+      this.item.tooltip = 'Waiting for the run to write its first record';
+      this.item.command = undefined;
+      this.item.show();
+      return;
+    }
+    this.item.hide();
+  }
+
+  private showRun(doc: RunDocument, runningCount: number): void {
+    const metric = primaryMetric(doc, this.ctx.config.primaryMetric);
+    const parts = [`$(pulse) ${doc.name}`];
+    if (metric) parts.push(`step ${metric[1].step}`, `${metric[0]} ${formatValue(metric[1].last)}`);
+    if (runningCount > 1) parts.push(`+${runningCount - 1}`);
+    this.item.text = parts.join(' · ');
+    this.item.tooltip = new vscode.MarkdownString(
+      `**${doc.name}** is running (${formatDuration(runDuration(doc))})  \n${doc.experiment} · ${doc.id}` +
+        (runningCount > 1 ? `  \n${runningCount - 1} more run(s) running` : '') +
+        '\n\nClick to open its details.',
+    );
+    this.item.command = { command: 'runlog.showRunDetails', title: 'Show Run Details', arguments: [doc.id] };
+    this.item.show();
+  }
+}
