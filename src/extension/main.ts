@@ -17,6 +17,7 @@ export interface RunlogApi {
   runner: ScriptRunner;
   runs: RunsTree;
   details: RunDetailsPanels;
+  statusBar: RunStatusBar;
 }
 
 /**
@@ -60,7 +61,7 @@ export function activate(extension: vscode.ExtensionContext): RunlogApi {
   // Follow a store that already holds runs (running ones belong in the status bar) once activation is done.
   if (ctx.store?.exists()) setTimeout(() => void statusBar.update(), 0);
 
-  return { ctx, runner, runs, details };
+  return { ctx, runner, runs, details, statusBar };
 }
 
 export function deactivate(): void {}

@@ -84,9 +84,9 @@ export class RunIndex implements Disposable {
 
   private async loadAll(): Promise<void> {
     const ids = await this.store.listIds();
-    await mapWithConcurrency(ids, 64, async (id) => {
-      const stamp = await this.store.documentStamp(id);
-      this.cache.set(id, { entry: await this.store.readEntry(id), stamp });
+    await inBatches(ids, (id) => {
+      const stamp = this.store.documentStamp(id);
+      this.cache.set(id, { entry: this.store.readEntry(id), stamp });
     });
     if (this.options.watch) await this.startWatching();
     await this.checkLiveness();
@@ -94,15 +94,15 @@ export class RunIndex implements Disposable {
 
   private async refreshIds(ids: string[]): Promise<void> {
     const changed: string[] = [];
-    await mapWithConcurrency(ids, 64, async (id) => {
+    await inBatches(ids, (id) => {
       const cached = this.cache.get(id);
-      if (!existsSync(this.store.layout.runDir(id))) {
+      const stamp = this.store.documentStamp(id);
+      if (stamp === undefined && !existsSync(this.store.layout.runDir(id))) {
         if (this.cache.delete(id)) changed.push(id);
         return;
       }
-      const stamp = await this.store.documentStamp(id);
       if (cached && stamp !== undefined && cached.stamp === stamp) return;
-      const entry = await this.store.readEntry(id);
+      const entry = this.store.readEntry(id);
       if (entry.kind === 'unreadable' && entry.reason === 'not a run folder') return; // a stray file
       this.cache.set(id, { entry, stamp });
       changed.push(id);
@@ -182,7 +182,7 @@ export class RunIndex implements Disposable {
       }
       try {
         const doc = await this.store.markCrashed(entry.id, reason);
-        this.cache.set(entry.id, { entry: { ...entry, doc }, stamp: await this.store.documentStamp(entry.id) });
+        this.cache.set(entry.id, { entry: { ...entry, doc }, stamp: this.store.documentStamp(entry.id) });
       } catch (error) {
         // Read-only store or a busy lock: show it crashed all the same; the next check tries to record it again.
         this.cache.set(entry.id, {
@@ -223,10 +223,13 @@ function runIdOf(runsDir: string, path: string): string | undefined {
   return first && !first.startsWith('.') ? first : basename(dirname(path));
 }
 
-async function mapWithConcurrency<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  });
-  await Promise.all(workers);
+/**
+ * Runs synchronous work over many items in batches, yielding to the event loop between batches so the extension
+ * host stays responsive while thousands of small files are read.
+ */
+async function inBatches<T>(items: T[], work: (item: T) => void, batchSize = 500): Promise<void> {
+  for (let start = 0; start < items.length; start += batchSize) {
+    if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+    for (const item of items.slice(start, start + batchSize)) work(item);
+  }
 }

@@ -1,7 +1,7 @@
-import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { StoreLayout } from './layout';
-import { readRunDocument, UnreadableRunError, updateRunDocument } from './runDocument';
+import { parseRunDocument, UnreadableRunError, updateRunDocument } from './runDocument';
 import type { RunDocument, RunEntry } from './types';
 
 /** The store on disk: finds runs, reads them, and makes the few edits the editor is allowed (rename, tag, crash,
@@ -47,10 +47,14 @@ export class RunStore {
     return names.filter((name) => !name.startsWith('.')).sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
   }
 
-  async readEntry(id: string): Promise<RunEntry> {
+  /**
+   * Reads one run. Synchronous on purpose: a run document is a few KB, and per-file async I/O costs several times
+   * the read itself when listing thousands of runs (docs/benchmarks.md); the index reads in batches and yields.
+   */
+  readEntry(id: string): RunEntry {
     const dir = this.layout.runDir(id);
     try {
-      return { kind: 'run', id, dir, doc: await readRunDocument(this.layout.runDocument(id), id) };
+      return { kind: 'run', id, dir, doc: parseRunDocument(readFileSync(this.layout.runDocument(id), 'utf8'), id) };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const reason =
@@ -66,13 +70,9 @@ export class RunStore {
   }
 
   /** Modification stamp of a run document, to tell whether a cached read is still current. */
-  async documentStamp(id: string): Promise<string | undefined> {
-    try {
-      const info = await stat(this.layout.runDocument(id));
-      return `${info.mtimeMs}:${info.size}`;
-    } catch {
-      return undefined;
-    }
+  documentStamp(id: string): string | undefined {
+    const info = statSync(this.layout.runDocument(id), { throwIfNoEntry: false });
+    return info ? `${info.mtimeMs}:${info.size}:${info.ino}` : undefined;
   }
 
   rename(id: string, name: string): Promise<RunDocument> {
@@ -133,8 +133,8 @@ export class RunStore {
   async resolve(reference: string): Promise<RunEntry[]> {
     const ids = await this.listIds();
     const byId = ids.filter((id) => id === reference || id.startsWith(reference) || id.endsWith(reference));
-    if (byId.length > 0) return Promise.all(byId.map((id) => this.readEntry(id)));
-    const entries = await Promise.all(ids.map((id) => this.readEntry(id)));
+    if (byId.length > 0) return byId.map((id) => this.readEntry(id));
+    const entries = ids.map((id) => this.readEntry(id));
     return entries.filter((entry) => entry.kind === 'run' && entry.doc.name === reference);
   }
 }

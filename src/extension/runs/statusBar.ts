@@ -24,6 +24,12 @@ export class RunStatusBar {
     );
   }
 
+  /** What the item shows now ('' when hidden). */
+  get text(): string {
+    return this.visible ? this.item.text : '';
+  }
+  private visible = false;
+
   async update(): Promise<void> {
     const index = await this.ctx.index();
     const running = (index?.list() ?? []).flatMap((e) => (e.kind === 'run' && e.doc.status === 'running' ? [e.doc] : []));
@@ -37,9 +43,11 @@ export class RunStatusBar {
       this.item.tooltip = 'Waiting for the run to write its first record';
       this.item.command = undefined;
       this.item.show();
+      this.visible = true;
       return;
     }
     this.item.hide();
+    this.visible = false;
   }
 
   private showRun(doc: RunDocument, runningCount: number): void {
@@ -55,5 +63,6 @@ export class RunStatusBar {
     );
     this.item.command = { command: 'runlog.showRunDetails', title: 'Show Run Details', arguments: [doc.id] };
     this.item.show();
+    this.visible = true;
   }
 }

@@ -58,7 +58,7 @@ describe('run documents', () => {
     const doc = writeRun(root);
     const store = new RunStore(root);
     await Promise.all(Array.from({ length: 20 }, (_, i) => store.setTags(doc.id, { [`t${i}`]: String(i) })));
-    const tags = (await store.readEntry(doc.id)) as { doc: { tags: Record<string, string> } };
+    const tags = store.readEntry(doc.id) as { doc: { tags: Record<string, string> } };
     assert.equal(Object.keys(tags.doc.tags).length, 20);
   });
 

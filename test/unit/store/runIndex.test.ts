@@ -102,7 +102,7 @@ describe('the run index', () => {
     await index.load();
     const entry = index.get(doc.id);
     assert.equal(entry?.kind === 'run' && entry.doc.status, 'crashed');
-    const onDisk = await new RunStore(root).readEntry(doc.id);
+    const onDisk = new RunStore(root).readEntry(doc.id);
     assert.equal(onDisk.kind === 'run' && onDisk.doc.status, 'crashed');
     assert.match(onDisk.kind === 'run' ? (onDisk.doc.error?.message ?? '') : '', /died without closing/);
   });
