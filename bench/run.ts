@@ -10,14 +10,21 @@ const RUNS = Number(process.env.RUNLOG_BENCH_RUNS ?? 10_000);
 
 function node(args: string[]): Record<string, number | boolean> {
   if (args[0] === 'generate') {
-    execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'storeBench.ts'), ...args], { cwd: repo, stdio: 'inherit' });
+    execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'storeBench.ts'), ...args], {
+      cwd: repo,
+      stdio: 'inherit',
+    });
     return {};
   }
-  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'storeBench.ts'), ...args], {
-    cwd: repo,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const out = execFileSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', join(__dirname, 'storeBench.ts'), ...args],
+    {
+      cwd: repo,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, number | boolean>;
 }
 
@@ -29,7 +36,13 @@ function main(): void {
   try {
     console.log('[bench] python client…');
     const py = JSON.parse(
-      execFileSync('python3', [join(repo, 'src/python/bench/bench_client.py')], { cwd: repo, encoding: 'utf8' }).trim().split('\n').at(-1)!,
+      execFileSync('python3', [join(repo, 'src/python/bench/bench_client.py')], {
+        cwd: repo,
+        encoding: 'utf8',
+      })
+        .trim()
+        .split('\n')
+        .at(-1)!,
     ) as { points_per_sec: Record<string, number>; ratio: Record<string, number>; points: number };
 
     console.log(`[bench] generating a store of ${RUNS} runs (50 params, 10 metrics × 1,000 points each)…`);
@@ -67,7 +80,7 @@ operating system's file cache may hold it, as it does for a user reopening a win
 | --- | --- | --- | --- | --- |
 | Python \`log_metric\` throughput | ≤ 2× the bare loop's time | ${ratioSingle.toFixed(2)}× (${fmtRate(py.points_per_sec.log_metric)} points/s) | bare loop writing the same JSON lines: ${fmtRate(py.points_per_sec.bare_loop)} points/s | ${ok(ratioSingle <= 2)} |
 | Python \`log_metrics\` (10 keys a call) | ≤ 2× the bare loop's time | ${ratioBatch.toFixed(2)}× (${fmtRate(py.points_per_sec.log_metrics_10_keys)} points/s) | bare loop, 10 lines a step: ${fmtRate(py.points_per_sec.bare_loop_10_keys)} points/s | ${ok(ratioBatch <= 2)} |
-| list ${RUNS.toLocaleString('en')} runs with summaries, cold | < 1 s | ${ms(cold)} | cheapest possible listing (readFileSync + JSON.parse of each run.json, nothing else): ${ms(floor)}; reading every metrics file instead of summaries: ${ms(naive500)} for 500 runs (≈ ${(naive500 * RUNS / 500 / 1000).toFixed(0)} s for ${RUNS.toLocaleString('en')}) | ${ok(cold < 1000)} |
+| list ${RUNS.toLocaleString('en')} runs with summaries, cold | < 1 s | ${ms(cold)} | cheapest possible listing (readFileSync + JSON.parse of each run.json, nothing else): ${ms(floor)}; reading every metrics file instead of summaries: ${ms(naive500)} for 500 runs (≈ ${((naive500 * RUNS) / 500 / 1000).toFixed(0)} s for ${RUNS.toLocaleString('en')}) | ${ok(cold < 1000)} |
 | list again, warm | < 100 ms | ${ms(warmList)} from the index; ${ms(warmRefresh)} to re-check every run on disk | | ${ok(warmList < 100 && warmRefresh < 100)} |
 | memory growth of the index | < 200 MB | ${rss.toFixed(0)} MB RSS (${heap.toFixed(0)} MB heap) | | ${ok(rss < 200)} |
 | a point written → Runs view data updated | median < 300 ms | median ${ms(live.medianMs as number)}, p90 ${ms(live.p90Ms as number)}, max ${ms(live.maxMs as number)} (${live.trials} points) | | ${ok((live.medianMs as number) < 300)} |

@@ -1,6 +1,14 @@
 // Store benchmark, run in a fresh Node process per measurement so "cold" means cold for the process.
 // Usage: tsx bench/storeBench.ts generate <root> <runs> | list <root> | naive <root> | live <root> <trials>
-import { linkSync, mkdirSync, readdirSync, readFileSync, renameSync, appendFileSync, writeFileSync } from 'node:fs';
+import {
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  appendFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -25,21 +33,46 @@ function generate(root: string, runs: number): void {
       const value = 1 / (step + 1) + m;
       lines.push(JSON.stringify({ key: `metric_${m}`, value, step, time: 1_763_762_295 + step }));
     }
-    metrics[`metric_${m}`] = { last: 1 / POINTS + m, min: 1 / POINTS + m, max: 1 + m, count: POINTS, step: POINTS - 1, time: 1_763_763_294 };
+    metrics[`metric_${m}`] = {
+      last: 1 / POINTS + m,
+      min: 1 / POINTS + m,
+      max: 1 + m,
+      count: POINTS,
+      step: POINTS - 1,
+      time: 1_763_763_294,
+    };
   }
   writeFileSync(shared, lines.join('\n') + '\n');
-  const params = Object.fromEntries(Array.from({ length: PARAMS }, (_, i) => [`param_${i}`, i % 3 === 0 ? `value-${i}` : i * 0.5]));
+  const params = Object.fromEntries(
+    Array.from({ length: PARAMS }, (_, i) => [`param_${i}`, i % 3 === 0 ? `value-${i}` : i * 0.5]),
+  );
   const start = Date.parse('2026-01-01T00:00:00Z');
   for (let i = 0; i < runs; i++) {
     const startTime = new Date(start + i * 60_000);
     const id = newRunId(startTime);
     const doc: RunDocument = {
-      schema: 1, id, name: `run-${i}`, experiment: `exp-${i % 20}`, status: 'finished',
-      startTime: startTime.toISOString(), endTime: new Date(startTime.getTime() + 30_000).toISOString(),
+      schema: 1,
+      id,
+      name: `run-${i}`,
+      experiment: `exp-${i % 20}`,
+      status: 'finished',
+      startTime: startTime.toISOString(),
+      endTime: new Date(startTime.getTime() + 30_000).toISOString(),
       heartbeatAt: new Date(startTime.getTime() + 30_000).toISOString(),
-      params, tags: { owner: 'bench' }, metrics,
-      capture: { source: 'script', pid: 1, host: hostname(), command: ['python3', 'train.py'], cwd: '/work', exitCode: 0 },
-      datasets: [], artifacts: [], error: null,
+      params,
+      tags: { owner: 'bench' },
+      metrics,
+      capture: {
+        source: 'script',
+        pid: 1,
+        host: hostname(),
+        command: ['python3', 'train.py'],
+        cwd: '/work',
+        exitCode: 0,
+      },
+      datasets: [],
+      artifacts: [],
+      error: null,
     };
     const dir = join(root, 'runs', id);
     mkdirSync(dir);
@@ -66,10 +99,18 @@ async function list(root: string): Promise<void> {
   await index.refresh();
   const warmRefreshMs = performance.now() - t;
   const summaryOk = entries.every((e) => e.kind === 'run' && Object.keys(e.doc.metrics).length === METRICS);
-  console.log(JSON.stringify({
-    runs: entries.length, again: again.length, summaryOk, coldMs, warmListMs, warmRefreshMs,
-    rssGrowthMB: (after.rss - before.rss) / 2 ** 20, heapGrowthMB: (after.heapUsed - before.heapUsed) / 2 ** 20,
-  }));
+  console.log(
+    JSON.stringify({
+      runs: entries.length,
+      again: again.length,
+      summaryOk,
+      coldMs,
+      warmListMs,
+      warmRefreshMs,
+      rssGrowthMB: (after.rss - before.rss) / 2 ** 20,
+      heapGrowthMB: (after.heapUsed - before.heapUsed) / 2 ** 20,
+    }),
+  );
   index.dispose();
 }
 
@@ -81,7 +122,11 @@ function naive(root: string): void {
   for (const id of runs) {
     JSON.parse(readFileSync(join(root, 'runs', id, 'run.json'), 'utf8'));
     const text = readFileSync(join(root, 'runs', id, 'metrics.jsonl'), 'utf8');
-    for (const line of text.split('\n')) if (line) { JSON.parse(line); points++; }
+    for (const line of text.split('\n'))
+      if (line) {
+        JSON.parse(line);
+        points++;
+      }
   }
   console.log(JSON.stringify({ runs: runs.length, points, ms: performance.now() - t }));
 }
@@ -102,9 +147,19 @@ async function live(root: string, trials: number): Promise<void> {
   const dir = join(root, 'runs', id);
   mkdirSync(dir);
   const doc: RunDocument = {
-    schema: 1, id, name: 'live', experiment: 'live', status: 'running', startTime: new Date().toISOString(),
-    heartbeatAt: new Date().toISOString(), params: {}, tags: {}, metrics: {},
-    capture: { pid: process.pid, host: hostname() }, datasets: [], artifacts: [],
+    schema: 1,
+    id,
+    name: 'live',
+    experiment: 'live',
+    status: 'running',
+    startTime: new Date().toISOString(),
+    heartbeatAt: new Date().toISOString(),
+    params: {},
+    tags: {},
+    metrics: {},
+    capture: { pid: process.pid, host: hostname() },
+    datasets: [],
+    artifacts: [],
   };
   const write = (d: RunDocument) => {
     writeFileSync(join(dir, '.run.json.tmp'), JSON.stringify(d));
@@ -126,14 +181,31 @@ async function live(root: string, trials: number): Promise<void> {
     });
     await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
     const t = performance.now();
-    appendFileSync(join(dir, 'metrics.jsonl'), JSON.stringify({ key: 'loss', value: 1 / (i + 1), step: i, time: Date.now() / 1000 }) + '\n');
-    doc.metrics.loss = { last: 1 / (i + 1), min: 1 / (i + 1), max: 1, count: i + 1, step: i, time: Date.now() / 1000 };
+    appendFileSync(
+      join(dir, 'metrics.jsonl'),
+      JSON.stringify({ key: 'loss', value: 1 / (i + 1), step: i, time: Date.now() / 1000 }) + '\n',
+    );
+    doc.metrics.loss = {
+      last: 1 / (i + 1),
+      min: 1 / (i + 1),
+      max: 1,
+      count: i + 1,
+      step: i,
+      time: Date.now() / 1000,
+    };
     doc.heartbeatAt = new Date().toISOString();
     write(doc);
     latencies.push((await seen) - t);
   }
   latencies.sort((a, b) => a - b);
-  console.log(JSON.stringify({ trials, medianMs: latencies[Math.floor(trials / 2)], p90Ms: latencies[Math.floor(trials * 0.9)], maxMs: latencies.at(-1) }));
+  console.log(
+    JSON.stringify({
+      trials,
+      medianMs: latencies[Math.floor(trials / 2)],
+      p90Ms: latencies[Math.floor(trials * 0.9)],
+      maxMs: latencies.at(-1),
+    }),
+  );
   index.dispose();
 }
 
@@ -165,7 +237,14 @@ async function pythonLive(root: string, trials: number): Promise<void> {
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`python exited ${code}`))));
   });
   latencies.sort((a, b) => a - b);
-  console.log(JSON.stringify({ points: latencies.length, medianMs: latencies[Math.floor(latencies.length / 2)], p90Ms: latencies[Math.floor(latencies.length * 0.9)], maxMs: latencies.at(-1) }));
+  console.log(
+    JSON.stringify({
+      points: latencies.length,
+      medianMs: latencies[Math.floor(latencies.length / 2)],
+      p90Ms: latencies[Math.floor(latencies.length * 0.9)],
+      maxMs: latencies.at(-1),
+    }),
+  );
   index.dispose();
 }
 

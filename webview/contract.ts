@@ -14,7 +14,13 @@ export interface RunDetailsView {
 
 export type ToDetailsWebview =
   /** Everything, on open and when the webview reloads. */
-  | { type: 'setRun'; view: RunDetailsView; points: Record<string, PointTuple[]>; output: string; outputTruncated: boolean }
+  | {
+      type: 'setRun';
+      view: RunDetailsView;
+      points: Record<string, PointTuple[]>;
+      output: string;
+      outputTruncated: boolean;
+    }
   /** The run document changed (status, summaries, params…). */
   | { type: 'updateRun'; view: RunDetailsView }
   /** Points appended to metrics.jsonl since the last message. */

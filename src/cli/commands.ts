@@ -36,16 +36,24 @@ type Command = (args: string[], options: Options, out: Out) => Promise<number>;
 
 function openStore(options: Options): RunStore {
   const root = options.store ?? discoverStore(process.cwd());
-  if (!root) throw new CliError('no .runlog store here or in any parent folder; pass --store PATH or set RUNLOG_STORE');
+  if (!root)
+    throw new CliError(
+      'no .runlog store here or in any parent folder; pass --store PATH or set RUNLOG_STORE',
+    );
   return new RunStore(root);
 }
 
-async function resolveOne(store: RunStore, reference: string | undefined): Promise<RunEntry & { kind: 'run' }> {
+async function resolveOne(
+  store: RunStore,
+  reference: string | undefined,
+): Promise<RunEntry & { kind: 'run' }> {
   if (!reference) throw new CliError('which run? Give a run id, id prefix or suffix, or name');
   const matches = await store.resolve(reference);
   if (matches.length === 0) throw new CliError(`no run matches "${reference}" in ${store.root}`);
   if (matches.length > 1) {
-    throw new CliError(`"${reference}" matches ${matches.length} runs: ${matches.map((m) => m.id).join(', ')}`);
+    throw new CliError(
+      `"${reference}" matches ${matches.length} runs: ${matches.map((m) => m.id).join(', ')}`,
+    );
   }
   const [entry] = matches;
   if (entry.kind !== 'run') throw new Error(`run ${entry.id} cannot be read: ${entry.reason}`);
@@ -121,16 +129,32 @@ function describe(doc: RunDocument): string {
   if (doc.capture.command) lines.push(`  command     ${doc.capture.command.join(' ')}`);
   if (doc.capture.git) {
     const git = doc.capture.git;
-    lines.push(`  git         ${git.commit?.slice(0, 12) ?? '?'} on ${git.branch ?? '?'}${git.dirty ? ' (dirty)' : ''}`);
+    lines.push(
+      `  git         ${git.commit?.slice(0, 12) ?? '?'} on ${git.branch ?? '?'}${git.dirty ? ' (dirty)' : ''}`,
+    );
   }
-  if (doc.capture.python?.version) lines.push(`  python      ${doc.capture.python.version} (${doc.capture.python.executable})`);
+  if (doc.capture.python?.version)
+    lines.push(`  python      ${doc.capture.python.version} (${doc.capture.python.executable})`);
   if (doc.error) lines.push(`  error       ${doc.error.type}: ${doc.error.message}`);
   const section = (title: string, rows: string[][]) => {
     if (rows.length === 0) return;
-    lines.push('', title, ...table([], rows).trimEnd().split('\n').map((line) => `  ${line}`));
+    lines.push(
+      '',
+      title,
+      ...table([], rows)
+        .trimEnd()
+        .split('\n')
+        .map((line) => `  ${line}`),
+    );
   };
-  section('params', Object.entries(doc.params).map(([k, v]) => [k, String(v)]));
-  section('tags', Object.entries(doc.tags).map(([k, v]) => [k, v]));
+  section(
+    'params',
+    Object.entries(doc.params).map(([k, v]) => [k, String(v)]),
+  );
+  section(
+    'tags',
+    Object.entries(doc.tags).map(([k, v]) => [k, v]),
+  );
   section(
     'metrics (last / min / max / count)',
     Object.entries(doc.metrics).map(([k, m]) => [
@@ -141,14 +165,21 @@ function describe(doc: RunDocument): string {
       String(m.count),
     ]),
   );
-  section('datasets', doc.datasets.map((d) => [d.name, d.role, d.digest.slice(0, 12), d.path]));
-  section('artifacts', doc.artifacts.map((a) => [a.path, `${a.size} B`]));
+  section(
+    'datasets',
+    doc.datasets.map((d) => [d.name, d.role, d.digest.slice(0, 12), d.path]),
+  );
+  section(
+    'artifacts',
+    doc.artifacts.map((a) => [a.path, `${a.size} B`]),
+  );
   return lines.join('\n') + '\n';
 }
 
 const exportRun: Command = async (args, options, out) => {
   const format = options.format ?? 'csv';
-  if (format !== 'csv' && format !== 'json') throw new CliError(`--format must be csv or json, not "${format}"`);
+  if (format !== 'csv' && format !== 'json')
+    throw new CliError(`--format must be csv or json, not "${format}"`);
   const store = openStore(options);
   const { doc, id } = await resolveOne(store, args[0]);
   const metrics = await readAllMetrics(store.layout.metricsFile(id));
@@ -161,7 +192,8 @@ const exportRun: Command = async (args, options, out) => {
 function toCsv(metrics: Map<string, MetricPoint[]>): string {
   const lines = ['key,step,value,time'];
   for (const [key, points] of metrics) {
-    for (const p of points) lines.push(`${csvField(key)},${p.step},${String(encodeNumber(p.value))},${p.time}`);
+    for (const p of points)
+      lines.push(`${csvField(key)},${p.step},${String(encodeNumber(p.value))},${p.time}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -183,7 +215,16 @@ function toJson(doc: RunDocument, metrics: Map<string, MetricPoint[]>): string {
 function table(header: string[], rows: string[][]): string {
   const all = header.length > 0 ? [header, ...rows] : rows;
   const widths = all[0].map((_, column) => Math.max(...all.map((row) => (row[column] ?? '').length)));
-  return all.map((row) => row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    all
+      .map((row) =>
+        row
+          .map((cell, i) => cell.padEnd(widths[i]))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 export const commands: Record<string, Command> = { ls, show, export: exportRun };

@@ -15,7 +15,11 @@ export function formatDuration(seconds: number): string {
 /** Seconds from start to end, or to `now` while the run is running. */
 export function runDuration(doc: RunDocument, now = Date.now()): number {
   const start = Date.parse(doc.startTime);
-  const end = doc.endTime ? Date.parse(doc.endTime) : doc.status === 'running' ? now : Date.parse(doc.heartbeatAt ?? '');
+  const end = doc.endTime
+    ? Date.parse(doc.endTime)
+    : doc.status === 'running'
+      ? now
+      : Date.parse(doc.heartbeatAt ?? '');
   return Number.isFinite(end) ? (end - start) / 1000 : NaN;
 }
 
@@ -25,7 +29,9 @@ export function formatValue(value: unknown): string {
   if (!Number.isFinite(number)) return String(number);
   if (Number.isInteger(number)) return String(number);
   const abs = Math.abs(number);
-  return abs !== 0 && (abs < 1e-3 || abs >= 1e6) ? number.toExponential(3) : String(Number(number.toPrecision(4)));
+  return abs !== 0 && (abs < 1e-3 || abs >= 1e6)
+    ? number.toExponential(3)
+    : String(Number(number.toPrecision(4)));
 }
 
 /** The metric a run is judged by: the configured one if the run has it, else the first it logged. */

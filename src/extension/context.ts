@@ -48,7 +48,8 @@ export class RunlogContext implements vscode.Disposable {
 
   requireStore(): RunStore {
     const store = this.store;
-    if (!store) throw new UserError('Runlog needs a workspace folder for its store. Open a folder, then try again.');
+    if (!store)
+      throw new UserError('Runlog needs a workspace folder for its store. Open a folder, then try again.');
     return store;
   }
 
@@ -81,7 +82,10 @@ export class RunlogContext implements vscode.Disposable {
   private switchStore(): void {
     const previous = this.current;
     this.current = undefined;
-    void previous?.index.then((index) => index.dispose(), () => undefined);
+    void previous?.index.then(
+      (index) => index.dispose(),
+      () => undefined,
+    );
     this.runsChanged.fire(undefined);
   }
 
@@ -100,7 +104,9 @@ export class RunlogContext implements vscode.Disposable {
 
   reportError(error: unknown, where: string): void {
     const message = error instanceof Error ? error.message : String(error);
-    this.log.error(`${where}: ${error instanceof Error && !(error instanceof UserError) ? error.stack : message}`);
+    this.log.error(
+      `${where}: ${error instanceof Error && !(error instanceof UserError) ? error.stack : message}`,
+    );
     void vscode.window.showErrorMessage(error instanceof UserError ? message : `Runlog: ${message}`);
   }
 
@@ -110,7 +116,10 @@ export class RunlogContext implements vscode.Disposable {
   }
 
   dispose(): void {
-    void this.current?.index.then((index) => index.dispose(), () => undefined);
+    void this.current?.index.then(
+      (index) => index.dispose(),
+      () => undefined,
+    );
     for (const disposable of this.disposables.reverse()) disposable.dispose();
   }
 }

@@ -53,7 +53,11 @@ export function activate(extension: vscode.ExtensionContext): RunlogApi {
     'runlog.revealRun': (node?: unknown) => edits.reveal(node),
     'runlog.installPythonClient': () => installPythonClient(ctx),
     'runlog.openWalkthrough': () =>
-      vscode.commands.executeCommand('workbench.action.openWalkthrough', 'runlog.runlog#gettingStarted', false),
+      vscode.commands.executeCommand(
+        'workbench.action.openWalkthrough',
+        'runlog.runlog#gettingStarted',
+        false,
+      ),
     'runlog.showStoreLocation': () => showStoreLocation(ctx),
   };
   for (const [id, handler] of Object.entries(commands)) ctx.registerCommand(id, handler);

@@ -16,7 +16,11 @@ async function api(): Promise<RunlogApi> {
   return ext.isActive ? ext.exports : ext.activate();
 }
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -43,7 +47,9 @@ describe('Tracked runs', function () {
   beforeEach(() => (sandbox = sinon.createSandbox()));
   afterEach(async () => {
     sandbox.restore();
-    await vscode.workspace.getConfiguration('runlog').update('pythonPath', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace
+      .getConfiguration('runlog')
+      .update('pythonPath', undefined, vscode.ConfigurationTarget.Workspace);
   });
 
   it('runs a script in the terminal and records params, output metrics, capture and exit status', async () => {
@@ -120,7 +126,12 @@ describe('Tracked runs', function () {
     const entry = index.list().find((e) => e.kind === 'run' && e.doc.status === 'finished')!;
     const node: RunsNode = { kind: 'run', id: entry.id };
 
-    sandbox.stub(vscode.window, 'showInputBox').onFirstCall().resolves('best so far').onSecondCall().resolves('baseline owner=ana');
+    sandbox
+      .stub(vscode.window, 'showInputBox')
+      .onFirstCall()
+      .resolves('best so far')
+      .onSecondCall()
+      .resolves('baseline owner=ana');
     await vscode.commands.executeCommand('runlog.renameRun', node);
     await vscode.commands.executeCommand('runlog.tagRun', node, [node]);
     const doc = (await runDoc(entry.id))!;
@@ -137,7 +148,10 @@ describe('Tracked runs', function () {
     info.onSecondCall().resolves(undefined);
     await vscode.commands.executeCommand('runlog.deleteRun', node, [node]);
     assert.equal(index.get(entry.id), undefined);
-    assert.ok(fs.existsSync(path.join(ctx.store!.layout.trashDir, entry.id, 'run.json')), 'kept in the trash');
+    assert.ok(
+      fs.existsSync(path.join(ctx.store!.layout.trashDir, entry.id, 'run.json')),
+      'kept in the trash',
+    );
   });
 
   it('opens the details of a run in a webview panel', async () => {
@@ -145,8 +159,12 @@ describe('Tracked runs', function () {
     const entry = (await ctx.index())!.list().find((e) => e.kind === 'run')!;
     await vscode.commands.executeCommand('runlog.showRunDetails', entry.id);
     assert.ok(details.get(entry.id), 'a panel for the run');
-    const label = await until('the panel tab', () =>
-      vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((tab) => tab.label.startsWith('Run: '))?.label,
+    const label = await until(
+      'the panel tab',
+      () =>
+        vscode.window.tabGroups.all
+          .flatMap((group) => group.tabs)
+          .find((tab) => tab.label.startsWith('Run: '))?.label,
     );
     assert.match(label, /^Run: /);
   });
@@ -168,10 +186,21 @@ describe('Tracked runs', function () {
 
   it('says how to fix a missing Python or a missing script', async () => {
     const { runner } = await api();
-    await vscode.workspace.getConfiguration('runlog').update('pythonPath', '/nonexistent/python', vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace
+      .getConfiguration('runlog')
+      .update('pythonPath', '/nonexistent/python', vscode.ConfigurationTarget.Workspace);
     const errors = sandbox.stub(vscode.window, 'showErrorMessage').resolves(undefined);
-    await vscode.commands.executeCommand('runlog.runFile', vscode.Uri.file(path.join(workspace(), 'train.py')));
-    assert.match(String(errors.lastCall.args[0]), /could not start Python "\/nonexistent\/python".*runlog\.pythonPath/);
-    await assert.rejects(runner.runFile(vscode.Uri.file(path.join(workspace(), 'missing.py'))), /does not exist/);
+    await vscode.commands.executeCommand(
+      'runlog.runFile',
+      vscode.Uri.file(path.join(workspace(), 'train.py')),
+    );
+    assert.match(
+      String(errors.lastCall.args[0]),
+      /could not start Python "\/nonexistent\/python".*runlog\.pythonPath/,
+    );
+    await assert.rejects(
+      runner.runFile(vscode.Uri.file(path.join(workspace(), 'missing.py'))),
+      /does not exist/,
+    );
   });
 });

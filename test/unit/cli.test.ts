@@ -43,7 +43,9 @@ describe('the runlog CLI', () => {
     assert.match(text, /^baseline {2}\(/);
     assert.match(text, /lr\s+0\.1/);
     assert.match(text, /acc\s+0\.75\s+0\.5\s+0\.75\s+2/);
-    const json = JSON.parse(await run('show', [baseline.id.slice(-8)], { store, json: true })) as { id: string };
+    const json = JSON.parse(await run('show', [baseline.id.slice(-8)], { store, json: true })) as {
+      id: string;
+    };
     assert.equal(json.id, baseline.id);
   });
 
@@ -54,7 +56,10 @@ describe('the runlog CLI', () => {
     assert.equal(csv.trimEnd().split('\n').length, 6);
     const file = join(store, 'export.json');
     await run('export', ['baseline'], { store, format: 'json', output: file });
-    const exported = JSON.parse(readFileSync(file, 'utf8')) as { run: { name: string }; metrics: Record<string, unknown[]> };
+    const exported = JSON.parse(readFileSync(file, 'utf8')) as {
+      run: { name: string };
+      metrics: Record<string, unknown[]>;
+    };
     assert.equal(exported.run.name, 'baseline');
     assert.equal(exported.metrics.acc.length, 2);
   });

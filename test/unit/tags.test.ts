@@ -3,7 +3,11 @@ import { parseTags } from '../../src/core/tags';
 
 describe('tag input', () => {
   it('reads key=value, bare keys and removals', () => {
-    assert.deepEqual(parseTags(' baseline owner=ana  -draft '), { baseline: 'true', owner: 'ana', draft: '' });
+    assert.deepEqual(parseTags(' baseline owner=ana  -draft '), {
+      baseline: 'true',
+      owner: 'ana',
+      draft: '',
+    });
     assert.deepEqual(parseTags('note=a=b'), { note: 'a=b' });
   });
 

@@ -21,7 +21,9 @@ export function parseRunDocument(text: string, expectedId: string): RunDocument 
   }
   const run = doc as Partial<RunDocument>;
   if (run.id !== expectedId) {
-    throw new UnreadableRunError(`run.json names run ${JSON.stringify(run.id)}, but its folder is ${expectedId}`);
+    throw new UnreadableRunError(
+      `run.json names run ${JSON.stringify(run.id)}, but its folder is ${expectedId}`,
+    );
   }
   if (!RUN_STATUSES.includes(run.status as never)) {
     throw new UnreadableRunError(`run.json has an unknown status ${JSON.stringify(run.status)}`);

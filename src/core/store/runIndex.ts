@@ -44,7 +44,7 @@ export class RunIndex implements Disposable {
   readonly onDidChange = this.changed.event;
 
   private readonly wrote = new Emitter<string[]>();
-  private readonly writeNotifier = new Coalescer<string>(async (ids) => this.wrote.fire(ids), 30);
+  private readonly writeNotifier = new Coalescer<string>((ids) => Promise.resolve(this.wrote.fire(ids)), 30);
   /** Fires with the ids of running runs whose files (metrics, output…) were written; run.json may be unchanged. */
   readonly onDidWriteFiles = this.wrote.event;
 
@@ -194,7 +194,10 @@ export class RunIndex implements Disposable {
       this.changed.fire([entry.id]);
     }
     if (anyRunning && this.options.watch && !this.livenessTimer && !this.disposed) {
-      this.livenessTimer = setInterval(() => void this.checkLiveness(), this.options.livenessIntervalMs ?? 2000);
+      this.livenessTimer = setInterval(
+        () => void this.checkLiveness(),
+        this.options.livenessIntervalMs ?? 2000,
+      );
       this.livenessTimer.unref();
     } else if (!anyRunning && this.livenessTimer) {
       clearInterval(this.livenessTimer);

@@ -54,7 +54,12 @@ export class RunStore {
   readEntry(id: string): RunEntry {
     const dir = this.layout.runDir(id);
     try {
-      return { kind: 'run', id, dir, doc: parseRunDocument(readFileSync(this.layout.runDocument(id), 'utf8'), id) };
+      return {
+        kind: 'run',
+        id,
+        dir,
+        doc: parseRunDocument(readFileSync(this.layout.runDocument(id), 'utf8'), id),
+      };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const reason =
@@ -100,7 +105,10 @@ export class RunStore {
       if (doc.status !== 'running') return;
       doc.status = 'crashed';
       doc.endTime = doc.heartbeatAt ?? doc.startTime;
-      doc.error ??= { type: 'Crashed', message: `The run's process died without closing the run: ${reason}.` };
+      doc.error ??= {
+        type: 'Crashed',
+        message: `The run's process died without closing the run: ${reason}.`,
+      };
     });
   }
 
@@ -125,7 +133,8 @@ export class RunStore {
   }
 
   async restoreFromTrash(id: string): Promise<void> {
-    if (existsSync(this.layout.runDir(id))) throw new Error(`A run ${id} exists already; it was not restored.`);
+    if (existsSync(this.layout.runDir(id)))
+      throw new Error(`A run ${id} exists already; it was not restored.`);
     await rename(`${this.layout.trashDir}/${id}`, this.layout.runDir(id));
   }
 

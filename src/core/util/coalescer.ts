@@ -43,7 +43,8 @@ export class Coalescer<K> {
       await this.running;
     } finally {
       this.running = undefined;
-      if (this.pending.size > 0 && !this.disposed) this.timer = setTimeout(() => void this.flush(), this.delayMs);
+      if (this.pending.size > 0 && !this.disposed)
+        this.timer = setTimeout(() => void this.flush(), this.delayMs);
     }
   }
 

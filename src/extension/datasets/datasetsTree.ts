@@ -23,7 +23,8 @@ export class DatasetsTree implements vscode.TreeDataProvider<DatasetNode> {
 
   async getChildren(node?: DatasetNode): Promise<DatasetNode[]> {
     const usages = await this.usages();
-    if (!node) return [...new Set(usages.map((u) => u.dataset.name))].map((name) => ({ kind: 'dataset', name }));
+    if (!node)
+      return [...new Set(usages.map((u) => u.dataset.name))].map((name) => ({ kind: 'dataset', name }));
     if (node.kind === 'version') return [];
     const digests = usages.filter((u) => u.dataset.name === node.name).map((u) => u.dataset.digest);
     return [...new Set(digests)].map((digest) => ({ kind: 'version', name: node.name, digest }));

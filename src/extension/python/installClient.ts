@@ -18,10 +18,16 @@ export async function installPythonClient(ctx: RunlogContext): Promise<void> {
   const args = ['-m', 'pip', 'install', '--no-index', '--upgrade', '--disable-pip-version-check', source];
   ctx.log.info(`installing the Python client: ${interpreter.path} ${args.join(' ')}`);
   await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Runlog: installing the Python client into ${interpreter.path}…` },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Runlog: installing the Python client into ${interpreter.path}…`,
+    },
     async () => {
       try {
-        const { stdout, stderr } = await run(interpreter.path, args, { timeout: 180_000, maxBuffer: 8 * 1024 * 1024 });
+        const { stdout, stderr } = await run(interpreter.path, args, {
+          timeout: 180_000,
+          maxBuffer: 8 * 1024 * 1024,
+        });
         ctx.log.info(stdout + stderr);
       } catch (error) {
         const output = `${(error as { stdout?: string }).stdout ?? ''}${(error as { stderr?: string }).stderr ?? ''}`;
@@ -30,7 +36,10 @@ export async function installPythonClient(ctx: RunlogContext): Promise<void> {
       }
     },
   );
-  const { stdout } = await run(interpreter.path, ['-c', 'import runlog, os; print(runlog.__version__, os.path.dirname(runlog.__file__))']);
+  const { stdout } = await run(interpreter.path, [
+    '-c',
+    'import runlog, os; print(runlog.__version__, os.path.dirname(runlog.__file__))',
+  ]);
   const [clientVersion, location] = stdout.trim().split(' ');
   void vscode.window.showInformationMessage(
     `Runlog client ${clientVersion} installed for Python ${version} (${interpreter.path}) in ${location}.`,

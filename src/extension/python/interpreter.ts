@@ -59,13 +59,19 @@ async function probe(interpreter: Interpreter): Promise<string> {
       : 'Install Python 3.8 or later, or set the setting runlog.pythonPath to an interpreter.';
   let stdout: string;
   try {
-    ({ stdout } = await run(interpreter.path, ['-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3])'], {
-      timeout: 15_000,
-    }));
+    ({ stdout } = await run(
+      interpreter.path,
+      ['-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3])'],
+      {
+        timeout: 15_000,
+      },
+    ));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'it was not found' : (error as Error).message.split('\n')[0];
-    throw new UserError(`Runlog could not start Python "${interpreter.path}" (${interpreter.source}): ${why}. ${fix}`);
+    throw new UserError(
+      `Runlog could not start Python "${interpreter.path}" (${interpreter.source}): ${why}. ${fix}`,
+    );
   }
   const version = stdout.trim();
   const [major, minor] = version.split('.').map(Number);

@@ -18,7 +18,8 @@ export function registerDebugTracking(ctx: RunlogContext): void {
       return (await trackedDebugConfiguration(ctx, config)) ?? config;
     },
   };
-  for (const type of PYTHON_DEBUG_TYPES) ctx.own(vscode.debug.registerDebugConfigurationProvider(type, provider));
+  for (const type of PYTHON_DEBUG_TYPES)
+    ctx.own(vscode.debug.registerDebugConfigurationProvider(type, provider));
 }
 
 /** The tracked form of a debug configuration, or undefined when it is not one Runlog can track. */
@@ -26,24 +27,39 @@ export async function trackedDebugConfiguration(
   ctx: RunlogContext,
   config: vscode.DebugConfiguration,
 ): Promise<vscode.DebugConfiguration | undefined> {
-  if (config.request !== 'launch' || typeof config.program !== 'string' || config.module || config.runlog === false) {
+  if (
+    config.request !== 'launch' ||
+    typeof config.program !== 'string' ||
+    config.module ||
+    config.runlog === false
+  ) {
     return undefined;
   }
   const store = ctx.store;
   if (!store) return undefined;
   await store.ensureCreated();
-  const program = config.program;
+  const program: string = config.program;
   const id = newRunId();
-  const env = launchEnvironment(ctx, { id, experiment: experimentOf(program), storeRoot: store.root }, {
-    ...process.env,
-    ...(config.env as Record<string, string> | undefined),
-  });
+  const env = launchEnvironment(
+    ctx,
+    { id, experiment: experimentOf(program), storeRoot: store.root },
+    {
+      ...process.env,
+      ...(config.env as Record<string, string> | undefined),
+    },
+  );
   ctx.log.info(`tracking debug session ${JSON.stringify(config.name)} as run ${id}`);
-  const { program: _program, ...rest } = config;
+  const tracked: vscode.DebugConfiguration = { ...config };
+  delete tracked.program;
   return {
-    ...rest,
+    ...tracked,
     module: 'runlog',
-    args: ['run', '--', path.resolve(config.cwd ?? '', program), ...((config.args as string[] | undefined) ?? [])],
+    args: [
+      'run',
+      '--',
+      path.resolve(typeof config.cwd === 'string' ? config.cwd : '', program),
+      ...((config.args as string[] | undefined) ?? []),
+    ],
     env: { ...(config.env as Record<string, string> | undefined), ...env, RUNLOG_SOURCE: 'debug' },
   };
 }

@@ -87,7 +87,9 @@ class RunDetailsPanel implements vscode.Disposable {
 
   private async receive(message: unknown): Promise<void> {
     if (!isFromDetailsWebview(message)) {
-      this.ctx.log.warn(`details webview sent an unexpected message, ignored: ${JSON.stringify(message)?.slice(0, 200)}`);
+      this.ctx.log.warn(
+        `details webview sent an unexpected message, ignored: ${JSON.stringify(message)?.slice(0, 200)}`,
+      );
       return;
     }
     try {
@@ -105,7 +107,13 @@ class RunDetailsPanel implements vscode.Disposable {
         this.metrics.reset();
         this.output.reset();
         const [points, output] = await Promise.all([this.metrics.readNew(), this.output.readNew()]);
-        this.post({ type: 'setRun', view: this.view(), points: tuples(points), output: output.text, outputTruncated: output.truncated });
+        this.post({
+          type: 'setRun',
+          view: this.view(),
+          points: tuples(points),
+          output: output.text,
+          outputTruncated: output.truncated,
+        });
         return;
       }
       case 'runCommand':
@@ -114,7 +122,8 @@ class RunDetailsPanel implements vscode.Disposable {
       case 'openFile': {
         // Only files inside this run's folder may be opened.
         const target = path.resolve(this.dir, message.relativePath);
-        if (!target.startsWith(this.dir + path.sep)) throw new UserError('Runlog only opens files inside the run folder.');
+        if (!target.startsWith(this.dir + path.sep))
+          throw new UserError('Runlog only opens files inside the run folder.');
         await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(target));
         return;
       }
@@ -123,21 +132,26 @@ class RunDetailsPanel implements vscode.Disposable {
 
   /** Sends what changed since the last message; serialised so points are never sent twice or out of order. */
   private pump(documentChanged: boolean): void {
-    this.pumping = this.pumping.then(async () => {
-      if (!this.ready) return;
-      if (documentChanged) {
-        const entry = (await this.ctx.index())?.get(this.doc.id);
-        if (!entry) return this.panel.dispose(); // deleted
-        if (entry.kind === 'run') {
-          this.doc = entry.doc;
-          this.panel.title = `Run: ${entry.doc.name}`;
-          this.post({ type: 'updateRun', view: this.view() });
+    this.pumping = this.pumping
+      .then(async (): Promise<void> => {
+        if (!this.ready) return;
+        if (documentChanged) {
+          const entry = (await this.ctx.index())?.get(this.doc.id);
+          if (!entry) {
+            this.panel.dispose(); // the run was deleted
+            return;
+          }
+          if (entry.kind === 'run') {
+            this.doc = entry.doc;
+            this.panel.title = `Run: ${entry.doc.name}`;
+            this.post({ type: 'updateRun', view: this.view() });
+          }
         }
-      }
-      const [points, output] = await Promise.all([this.metrics.readNew(), this.output.readNew()]);
-      if (points.length > 0) this.post({ type: 'appendPoints', points: tuples(points) });
-      if (output.text) this.post({ type: 'appendOutput', text: output.text });
-    }).catch((error: unknown) => this.ctx.log.warn(`details of ${this.doc.id}: ${String(error)}`));
+        const [points, output] = await Promise.all([this.metrics.readNew(), this.output.readNew()]);
+        if (points.length > 0) this.post({ type: 'appendPoints', points: tuples(points) });
+        if (output.text) this.post({ type: 'appendOutput', text: output.text });
+      })
+      .catch((error: unknown) => this.ctx.log.warn(`details of ${this.doc.id}: ${String(error)}`));
   }
 
   private view(): RunDetailsView {
@@ -160,7 +174,8 @@ class RunDetailsPanel implements vscode.Disposable {
 
 function tuples(points: MetricPoint[]): Record<string, PointTuple[]> {
   const byKey: Record<string, PointTuple[]> = {};
-  for (const point of points) (byKey[point.key] ??= []).push([point.step, encodeNumber(point.value), point.time]);
+  for (const point of points)
+    (byKey[point.key] ??= []).push([point.step, encodeNumber(point.value), point.time]);
   return byKey;
 }
 

@@ -11,7 +11,10 @@ export class RunCommands {
   constructor(private readonly ctx: RunlogContext) {}
 
   async rename(node?: unknown): Promise<void> {
-    const [entry] = await runTargets(this.ctx, node, undefined, { placeHolder: 'Run to rename', filter: readable });
+    const [entry] = await runTargets(this.ctx, node, undefined, {
+      placeHolder: 'Run to rename',
+      filter: readable,
+    });
     if (!entry || entry.kind !== 'run') return;
     const name = await vscode.window.showInputBox({
       title: `Rename run ${entry.doc.name}`,
@@ -25,14 +28,20 @@ export class RunCommands {
 
   async tag(node?: unknown, selection?: unknown): Promise<void> {
     const entries = (
-      await runTargets(this.ctx, node, selection, { placeHolder: 'Runs to tag', canPickMany: true, filter: readable })
+      await runTargets(this.ctx, node, selection, {
+        placeHolder: 'Runs to tag',
+        canPickMany: true,
+        filter: readable,
+      })
     ).filter(readable);
     if (entries.length === 0) return;
     const input = await vscode.window.showInputBox({
       title: entries.length === 1 ? `Tag run ${labelOf(entries[0])}` : `Tag ${entries.length} runs`,
-      prompt: '`key=value`, or `key` alone (value "true"); `-key` removes a tag. Separate several with spaces.',
+      prompt:
+        '`key=value`, or `key` alone (value "true"); `-key` removes a tag. Separate several with spaces.',
       placeHolder: 'baseline  owner=ana  -draft',
-      validateInput: (value) => (parseTags(value) ? undefined : 'Write key=value, key, or -key, separated by spaces.'),
+      validateInput: (value) =>
+        parseTags(value) ? undefined : 'Write key=value, key, or -key, separated by spaces.',
     });
     const tags = input === undefined ? undefined : parseTags(input);
     if (!tags) return;
@@ -42,7 +51,10 @@ export class RunCommands {
   }
 
   async delete(node?: unknown, selection?: unknown): Promise<void> {
-    const entries = await runTargets(this.ctx, node, selection, { placeHolder: 'Runs to delete', canPickMany: true });
+    const entries = await runTargets(this.ctx, node, selection, {
+      placeHolder: 'Runs to delete',
+      canPickMany: true,
+    });
     if (entries.length === 0) return;
     const running = entries.filter((e) => e.kind === 'run' && e.doc.status === 'running');
     if (running.length > 0) {
@@ -53,7 +65,10 @@ export class RunCommands {
     for (const entry of entries) await store.moveToTrash(entry.id);
     await index?.refresh(entries.map((e) => e.id));
     const what = entries.length === 1 ? `run ${labelOf(entries[0])}` : `${entries.length} runs`;
-    const choice = await vscode.window.showInformationMessage(`Deleted ${what} (moved to ${store.layout.trashDir}).`, 'Undo');
+    const choice = await vscode.window.showInformationMessage(
+      `Deleted ${what} (moved to ${store.layout.trashDir}).`,
+      'Undo',
+    );
     if (choice !== 'Undo') return;
     for (const entry of entries) await store.restoreFromTrash(entry.id);
     await index?.refresh(entries.map((e) => e.id));
@@ -63,7 +78,8 @@ export class RunCommands {
     const [entry] = await runTargets(this.ctx, node, undefined, { placeHolder: 'Run whose output to open' });
     if (!entry) return;
     const file = this.ctx.requireStore().layout.outputFile(entry.id);
-    if (!existsSync(file)) throw new UserError(`Run ${labelOf(entry)} has no output recorded (no output.log).`);
+    if (!existsSync(file))
+      throw new UserError(`Run ${labelOf(entry)} has no output recorded (no output.log).`);
     await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
   }
 

@@ -28,7 +28,11 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode> {
 
   constructor(private readonly ctx: RunlogContext) {
     this.view = ctx.own(
-      vscode.window.createTreeView('runlog.runs', { treeDataProvider: this, canSelectMany: true, showCollapseAll: true }),
+      vscode.window.createTreeView('runlog.runs', {
+        treeDataProvider: this,
+        canSelectMany: true,
+        showCollapseAll: true,
+      }),
     );
     ctx.own(this.changed);
     ctx.own(ctx.onDidChangeRuns((ids) => this.onRunsChanged(ids)));
@@ -72,7 +76,8 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode> {
       item.id = `experiment:${node.name}`;
       item.iconPath = new vscode.ThemeIcon('beaker');
       item.contextValue = 'experiment';
-      const runs = (await this.ctx.index())?.list().filter((entry) => experimentOf(entry) === node.name) ?? [];
+      const runs =
+        (await this.ctx.index())?.list().filter((entry) => experimentOf(entry) === node.name) ?? [];
       item.description = `${runs.length} run${runs.length === 1 ? '' : 's'}`;
       return item;
     }
@@ -163,7 +168,8 @@ function tooltipOf(doc: RunDocument): vscode.MarkdownString {
   const params = Object.entries(doc.params);
   if (params.length > 0) {
     md.appendMarkdown('| param | value |\n|---|---|\n');
-    for (const [key, value] of params.slice(0, 30)) md.appendMarkdown(`| ${escape(key)} | ${escape(String(value))} |\n`);
+    for (const [key, value] of params.slice(0, 30))
+      md.appendMarkdown(`| ${escape(key)} | ${escape(String(value))} |\n`);
     if (params.length > 30) md.appendMarkdown(`\n…and ${params.length - 30} more params\n`);
   } else {
     md.appendMarkdown('_No params._\n');

@@ -46,10 +46,13 @@ export class ScriptRunner {
 
   async runFile(uri?: vscode.Uri): Promise<string | undefined> {
     const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
-    if (!target) throw new UserError('Open a Python file (or pick one in the Explorer) to run it with tracking.');
-    if (target.scheme !== 'file') throw new UserError(`Runlog can only run files on disk, not ${target.toString()}.`);
+    if (!target)
+      throw new UserError('Open a Python file (or pick one in the Explorer) to run it with tracking.');
+    if (target.scheme !== 'file')
+      throw new UserError(`Runlog can only run files on disk, not ${target.toString()}.`);
     const file = target.fsPath;
-    if (!existsSync(file)) throw new UserError(`The script ${file} does not exist. Save it first, or pick another file.`);
+    if (!existsSync(file))
+      throw new UserError(`The script ${file} does not exist. Save it first, or pick another file.`);
     const open = vscode.workspace.textDocuments.find((doc) => doc.uri.fsPath === file);
     if (open?.isDirty) await open.save();
 
@@ -108,7 +111,9 @@ export class ScriptRunner {
       throw new UserError(`Run ${entry.doc.name} runs on ${entry.doc.capture.host}; stop it there.`);
     }
     if (!pid || !signal(pid, 'SIGTERM')) {
-      await this.ctx.requireStore().markInterrupted(entry.id, 'Stopped from the editor; its process was already gone.');
+      await this.ctx
+        .requireStore()
+        .markInterrupted(entry.id, 'Stopped from the editor; its process was already gone.');
       return;
     }
     const index = await this.ctx.index();
@@ -120,14 +125,17 @@ export class ScriptRunner {
       if (now?.kind !== 'run' || now.doc.status !== 'running') return;
     }
     signal(pid, 'SIGKILL');
-    await this.ctx.requireStore().markInterrupted(entry.id, `Stopped from the editor; killed after ${STOP_GRACE_MS / 1000} s.`);
+    await this.ctx
+      .requireStore()
+      .markInterrupted(entry.id, `Stopped from the editor; killed after ${STOP_GRACE_MS / 1000} s.`);
     await index?.refresh([entry.id]);
   }
 
   private async updateContextKey(): Promise<void> {
     const index = await this.ctx.index();
     const active =
-      this.launches.size > 0 || (index?.list().some((e) => e.kind === 'run' && e.doc.status === 'running') ?? false);
+      this.launches.size > 0 ||
+      (index?.list().some((e) => e.kind === 'run' && e.doc.status === 'running') ?? false);
     await vscode.commands.executeCommand('setContext', 'runlog.runActive', active);
   }
 }

@@ -7,7 +7,11 @@ import type { ScriptRunner } from './scriptRunner';
 
 /** While a run is active: its name, latest step and primary metric; a click opens its details. */
 export class RunStatusBar {
-  private readonly item = vscode.window.createStatusBarItem('runlog.activeRun', vscode.StatusBarAlignment.Left, 50);
+  private readonly item = vscode.window.createStatusBarItem(
+    'runlog.activeRun',
+    vscode.StatusBarAlignment.Left,
+    50,
+  );
 
   constructor(
     private readonly ctx: RunlogContext,
@@ -32,12 +36,16 @@ export class RunStatusBar {
 
   async update(): Promise<void> {
     const index = await this.ctx.index();
-    const running = (index?.list() ?? []).flatMap((e) => (e.kind === 'run' && e.doc.status === 'running' ? [e.doc] : []));
+    const running = (index?.list() ?? []).flatMap((e) =>
+      e.kind === 'run' && e.doc.status === 'running' ? [e.doc] : [],
+    );
     const launchedIds = new Set(this.runner.launched.map((l) => l.id));
     // Prefer the newest run launched from this window, else the newest running run in the store.
     const doc = running.find((d) => launchedIds.has(d.id)) ?? running[0];
     if (doc) return this.showRun(doc, running.length);
-    const starting = this.runner.launched.filter((l) => !index?.get(l.id) && l.terminal.exitStatus === undefined).at(-1);
+    const starting = this.runner.launched
+      .filter((l) => !index?.get(l.id) && l.terminal.exitStatus === undefined)
+      .at(-1);
     if (starting) {
       this.item.text = `$(loading~spin) Runlog: starting ${path.basename(starting.file)}`;
       this.item.tooltip = 'Waiting for the run to write its first record';

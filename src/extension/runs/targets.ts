@@ -18,8 +18,11 @@ export async function runTargets(
   pick: { placeHolder: string; canPickMany?: boolean; filter?: (entry: RunEntry) => boolean },
 ): Promise<RunEntry[]> {
   const index = await ctx.index();
-  if (!index) throw new UserError('Runlog needs a workspace folder for its store. Open a folder, then try again.');
-  const refs = (Array.isArray(selection) && selection.length > 0 ? selection : first !== undefined ? [first] : [])
+  if (!index)
+    throw new UserError('Runlog needs a workspace folder for its store. Open a folder, then try again.');
+  const refs = (
+    Array.isArray(selection) && selection.length > 0 ? selection : first !== undefined ? [first] : []
+  )
     .map((ref: unknown) => (typeof ref === 'string' ? ref : (ref as RunsNode | undefined)))
     .filter((ref): ref is string | RunsNode => ref !== undefined);
   if (refs.length > 0) {
@@ -35,7 +38,11 @@ export async function runTargets(
   if (candidates.length === 0) throw new UserError('There is no run to choose from.');
   const items = candidates.map((entry) => ({ label: labelOf(entry), description: describe(entry), entry }));
   if (pick.canPickMany) {
-    return (await vscode.window.showQuickPick(items, { placeHolder: pick.placeHolder, canPickMany: true }))?.map((i) => i.entry) ?? [];
+    return (
+      (await vscode.window.showQuickPick(items, { placeHolder: pick.placeHolder, canPickMany: true }))?.map(
+        (i) => i.entry,
+      ) ?? []
+    );
   }
   const chosen = await vscode.window.showQuickPick(items, { placeHolder: pick.placeHolder });
   return chosen ? [chosen.entry] : [];

@@ -3,7 +3,11 @@ import { crashReason, HEARTBEAT_TIMEOUT_MS, type LivenessProbe } from '../../../
 import { makeRunDocument } from '../../fixtures/runs';
 
 const now = Date.parse('2026-11-21T22:00:00Z');
-const probe = (alive: boolean): LivenessProbe => ({ host: 'here', now: () => now, isProcessAlive: () => alive });
+const probe = (alive: boolean): LivenessProbe => ({
+  host: 'here',
+  now: () => now,
+  isProcessAlive: () => alive,
+});
 const running = (host: string, heartbeatAgoMs: number) =>
   makeRunDocument({
     status: 'running',
@@ -20,7 +24,10 @@ describe('crash detection', () => {
 
   it('falls back to the heartbeat for runs on other hosts', () => {
     assert.equal(crashReason(running('elsewhere', 1000), probe(false)), undefined);
-    assert.match(crashReason(running('elsewhere', HEARTBEAT_TIMEOUT_MS + 1), probe(false)) ?? '', /no heartbeat/);
+    assert.match(
+      crashReason(running('elsewhere', HEARTBEAT_TIMEOUT_MS + 1), probe(false)) ?? '',
+      /no heartbeat/,
+    );
   });
 
   it('leaves ended runs alone', () => {

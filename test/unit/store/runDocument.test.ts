@@ -28,7 +28,10 @@ describe('run documents', () => {
 
   it('fills parts other tools may leave out', () => {
     const id = '20261121-221815-123-9f3a0c1e';
-    const doc = parseRunDocument(JSON.stringify({ id, status: 'finished', startTime: '2026-11-21T22:18:15Z' }), id);
+    const doc = parseRunDocument(
+      JSON.stringify({ id, status: 'finished', startTime: '2026-11-21T22:18:15Z' }),
+      id,
+    );
     assert.deepEqual([doc.name, doc.experiment, doc.params, doc.datasets], [id, 'default', {}, []]);
   });
 
@@ -49,7 +52,10 @@ describe('run documents', () => {
     const doc = writeRun(root);
     const file = join(root, 'runs', doc.id, 'run.json');
     writeFileSync(file, '{"id": "half-writ');
-    await assert.rejects(updateRunDocument(file, doc.id, (d) => (d.name = 'x')), UnreadableRunError);
+    await assert.rejects(
+      updateRunDocument(file, doc.id, (d) => (d.name = 'x')),
+      UnreadableRunError,
+    );
     assert.equal(readFileSync(file, 'utf8'), '{"id": "half-writ');
   });
 
@@ -68,12 +74,12 @@ describe('run documents', () => {
     let inner = false;
     await withLock(lock, async () => {
       await assert.rejects(
-        withLock(lock, async () => (inner = true), 200),
+        withLock(lock, () => Promise.resolve((inner = true)), 200),
         (error: unknown) => error instanceof StoreBusyError && /delete the lock file/.test(error.message),
       );
     });
     assert.equal(inner, false);
-    await withLock(lock, async () => (inner = true));
+    await withLock(lock, () => Promise.resolve((inner = true)));
     assert.equal(inner, true);
   });
 
@@ -84,6 +90,6 @@ describe('run documents', () => {
     const old = new Date(Date.now() - 60_000);
     const { utimesSync } = await import('node:fs');
     utimesSync(lock, old, old);
-    assert.equal(await withLock(lock, async () => 'done', 100), 'done');
+    assert.equal(await withLock(lock, () => Promise.resolve('done'), 100), 'done');
   });
 });

@@ -76,7 +76,10 @@ describe('the run index', () => {
     await index.load();
     assert.equal(index.list().length, 0);
 
-    const live = makeRunDocument({ status: 'running', capture: { pid: process.pid, host: (await import('node:os')).hostname() } });
+    const live = makeRunDocument({
+      status: 'running',
+      capture: { pid: process.pid, host: (await import('node:os')).hostname() },
+    });
     const added = untilChange(index);
     mkdirSync(join(root, 'runs', live.id));
     replaceDocument(root, live);
@@ -84,7 +87,10 @@ describe('the run index', () => {
     await waitFor(() => index?.get(live.id)?.kind === 'run');
 
     const updated = untilChange(index);
-    replaceDocument(root, { ...live, metrics: { loss: { last: 0.3, min: 0.3, max: 0.3, count: 1, step: 0, time: 1 } } });
+    replaceDocument(root, {
+      ...live,
+      metrics: { loss: { last: 0.3, min: 0.3, max: 0.3, count: 1, step: 0, time: 1 } },
+    });
     assert.deepEqual(await updated, [live.id]);
     const entry = index.get(live.id);
     assert.equal(entry?.kind === 'run' && entry.doc.metrics.loss.last, 0.3);
@@ -92,7 +98,7 @@ describe('the run index', () => {
 
   it('marks a running run whose process is gone as crashed, on disk', async () => {
     const root = tempStore();
-    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
     const doc = writeRun(root, {
       status: 'running',
       endTime: null,

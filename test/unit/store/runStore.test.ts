@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunStore } from '../../../src/core/store/runStore';
 import { tempStore, writeRun } from '../../fixtures/runs';
@@ -16,7 +16,7 @@ describe('the run store', () => {
 
   it('says how to fix a store it cannot create', async () => {
     const file = join(tempStore(), 'file');
-    require('node:fs').writeFileSync(file, '');
+    writeFileSync(file, '');
     await assert.rejects(new RunStore(join(file, '.runlog')).ensureCreated(), /runlog\.storePath/);
   });
 
