@@ -42,11 +42,30 @@ def basic(source, command, cwd=None):
     }
 
 
+_metadata = None
+
+
+def prepare():
+    """Imports what the background capture needs, in the calling thread.
+
+    (An import running in another thread while the program ends on Ctrl-C makes CPython exit with 1 instead of
+    dying of SIGINT, so the capture thread must not import anything itself.)
+    """
+    global _metadata
+    if _metadata is None:
+        try:
+            from importlib import metadata
+
+            _metadata = metadata
+        except ImportError:  # pragma: no cover - Python < 3.8
+            _metadata = False
+
+
 def packages():
     """Sorted name==version of the installed distributions visible to this interpreter."""
-    try:
-        from importlib import metadata
-    except ImportError:  # pragma: no cover - Python < 3.8
+    prepare()
+    metadata = _metadata
+    if not metadata:
         return []
     seen = {}
     try:

@@ -696,6 +696,7 @@ def create_run(name=None, experiment=None, params=None, tags=None, source="clien
         orig = getattr(sys, "orig_argv", None)
         command = [sys.executable] + (list(orig[1:]) if orig else list(sys.argv))
     capture = _capture.basic(source, command, cwd)
+    _capture.prepare()
     if git_folder is None:
         main_file = sys.argv[0] if sys.argv else ""
         git_folder = os.path.dirname(os.path.abspath(main_file)) if main_file and os.path.isfile(main_file) \
