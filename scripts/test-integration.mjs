@@ -9,9 +9,11 @@
 //                                     (code-server 4.100.3 + Debian Chromium, offline)
 //        RUNLOG_TEST_VSCODE=download  test-electron downloads desktop VS Code 1.100.3 (needs internet)
 //
+// `--prepare-only`: steps 1–2 plus a fresh copy of the fixture in .cache/integration-workspace, then exit (used by
+// the "Extension Tests" launch configuration in .vscode/launch.json).
 // Environment: RUNLOG_TEST_GREP=<text> (only matching tests), RUNLOG_HARNESS_VERBOSE=1 (server + page logs).
 import { spawnSync } from 'node:child_process';
-import { cpSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { runTests } from '@vscode/test-electron';
@@ -28,10 +30,15 @@ function step(message) {
 }
 
 async function bundleTests() {
-  rmSync(outDir, { recursive: true, force: true });
-  const entryPoints = readdirSync(testsDir)
-    .filter((name) => name === 'index.ts' || name.endsWith('.test.ts'))
-    .map((name) => join(testsDir, name));
+  const sources = readdirSync(testsDir).filter((name) => name === 'index.ts' || name.endsWith('.test.ts'));
+  const entryPoints = sources.map((name) => join(testsDir, name));
+  // Bundles of deleted tests go; the rest is overwritten in place (not wiped, so a run started
+  // a moment earlier from the same checkout keeps its files).
+  if (existsSync(outDir)) {
+    for (const name of readdirSync(outDir)) {
+      if (name.endsWith('.js') && !sources.includes(name.replace(/\.js$/, '.ts'))) rmSync(join(outDir, name));
+    }
+  }
   await esbuild.build({
     entryPoints,
     outdir: outDir,
@@ -54,6 +61,15 @@ async function main() {
     if (build.status !== 0) return 1;
   }
   await bundleTests();
+
+  if (process.argv.includes('--prepare-only')) {
+    // For .vscode/launch.json's "Extension Tests" (desktop VS Code): bundles + a workspace copy, no run.
+    const target = join(REPO_ROOT, '.cache', 'integration-workspace');
+    rmSync(target, { recursive: true, force: true });
+    cpSync(join(REPO_ROOT, 'test', 'fixtures', 'workspace'), target, { recursive: true });
+    step(`prepared ${join(outDir, 'index.js')} and ${target}`);
+    return 0;
+  }
 
   const workspace = join(makeTempDir('runlog-it-'), 'workspace');
   cpSync(join(REPO_ROOT, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });

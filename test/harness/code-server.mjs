@@ -83,6 +83,10 @@ function codeServerEnv(extraEnv) {
   for (const key of Object.keys(env)) {
     if (key.startsWith('VSCODE_') && key !== 'VSCODE_IPC_HOOK_CLI') delete env[key];
     if (key === 'ELECTRON_RUN_AS_NODE') delete env[key];
+    // code-server reads these itself (PORT would override --bind-addr).
+    if (key === 'PORT' || key === 'PASSWORD' || key === 'HASHED_PASSWORD' || key.startsWith('CODE_SERVER_')) {
+      delete env[key];
+    }
   }
   return env;
 }
