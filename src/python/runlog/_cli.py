@@ -71,8 +71,9 @@ def _trim_traceback(tb):
     ours = os.path.dirname(os.path.abspath(__file__))
     skip = (os.path.abspath(runpy.__file__),)
     while tb is not None:
-        filename = os.path.abspath(tb.tb_frame.f_code.co_filename)
-        if filename in skip or os.path.dirname(filename) == ours or filename.startswith("<frozen runpy"):
+        raw = tb.tb_frame.f_code.co_filename
+        filename = os.path.abspath(raw)
+        if raw.startswith("<frozen runpy") or filename in skip or os.path.dirname(filename) == ours:
             tb = tb.tb_next
             continue
         break
@@ -80,6 +81,10 @@ def _trim_traceback(tb):
 
 
 def _print_exception(etype, value, tb):
+    try:
+        value.__traceback__ = tb  # the default hook prints the exception's own traceback
+    except Exception:
+        pass
     try:
         sys.excepthook(etype, value, tb)
     except Exception:
