@@ -4,7 +4,7 @@
 //
 //   node scripts/package.mjs [--skip-build]
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listZip, vsixProblems } from './vsix-contents.mjs';
@@ -19,6 +19,18 @@ function run(command, args) {
   }
 }
 
+/**
+ * vsce turns README.md's relative links into absolute ones; it knows how for GitHub and GitLab repositories
+ * only. For any other repository URL the bases are given the same shape (<repo>/blob/HEAD/, <repo>/raw/HEAD/).
+ */
+function linkBaseArgs() {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const repo = typeof manifest.repository === 'string' ? manifest.repository : manifest.repository?.url;
+  if (!repo || /github\.com|gitlab\.com/.test(repo)) return [];
+  const base = repo.replace(/^git\+/, '').replace(/\.git$/, '').replace(/\/$/, '');
+  return ['--baseContentUrl', `${base}/blob/HEAD/`, '--baseImagesUrl', `${base}/raw/HEAD/`];
+}
+
 export function packageExtension({ build = true } = {}) {
   const started = Date.now();
   if (build) {
@@ -28,7 +40,7 @@ export function packageExtension({ build = true } = {}) {
   rmSync(VSIX_PATH, { force: true });
   console.log(`[package] vsce package --no-dependencies --out ${relative(root, VSIX_PATH)}`);
   const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-  run(process.execPath, [vsce, 'package', '--no-dependencies', '--out', VSIX_PATH]);
+  run(process.execPath, [vsce, 'package', '--no-dependencies', '--out', VSIX_PATH, ...linkBaseArgs()]);
 
   const names = listZip(VSIX_PATH);
   console.log(
