@@ -27,7 +27,10 @@ function linkBaseArgs() {
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const repo = typeof manifest.repository === 'string' ? manifest.repository : manifest.repository?.url;
   if (!repo || /github\.com|gitlab\.com/.test(repo)) return [];
-  const base = repo.replace(/^git\+/, '').replace(/\.git$/, '').replace(/\/$/, '');
+  const base = repo
+    .replace(/^git\+/, '')
+    .replace(/\.git$/, '')
+    .replace(/\/$/, '');
   return ['--baseContentUrl', `${base}/blob/HEAD/`, '--baseImagesUrl', `${base}/raw/HEAD/`];
 }
 
