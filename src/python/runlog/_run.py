@@ -549,7 +549,7 @@ class Run:
                 changed = self._changed
                 self._changed = set()
                 summ = self._summ
-                for key in changed:
+                for key in [k for k in summ if k in changed]:  # in the order the keys were first logged
                     s = summ[key]
                     self._set(("metrics", key), {
                         "last": _util.json_number(s[0]),
