@@ -56,6 +56,10 @@ def prepare():
         try:
             from importlib import metadata
 
+            for dist in metadata.distributions():  # reading one triggers the lazy imports (email parser...)
+                dist.metadata["Name"]
+                dist.version
+                break
             _metadata = metadata
         except ImportError:  # pragma: no cover - Python < 3.8
             _metadata = False

@@ -510,6 +510,8 @@ class Run:
                         _apply_set(doc, op[1], op[2])
                     else:
                         _apply_upsert(doc, op[1], op[2], op[3])
+                if doc.get("status") == "crashed" and not self._ended:
+                    doc["status"] = "running"  # a reader took a stall for a crash: this process is alive
             _util.replace_file(path, _util.dumps_doc(doc).encode("utf-8"))
         finally:
             if held:

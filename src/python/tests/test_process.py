@@ -37,6 +37,14 @@ class ProcessTest(TempDirTest):
             p.kill()
         p.communicate()
 
+    @staticmethod
+    def _try_lock(lock):
+        try:
+            os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            return True
+        except FileExistsError:
+            return False
+
     def wait_run(self):
         return wait_for(lambda: run_dirs(self.store) and os.path.exists(
             os.path.join(run_dirs(self.store)[0], "run.json")) and run_dirs(self.store)[0])
@@ -60,6 +68,14 @@ class ProcessTest(TempDirTest):
         # the summary follows soon; the heartbeat is refreshed while the process idles
         self.assertTrue(wait_for(lambda: "loss" in read_doc(run_dir)["metrics"], timeout=2.0))
         first_beat = parse_iso(read_doc(run_dir)["heartbeatAt"])
+        # a reader wrongly marks the run crashed (under the lock): the living writer puts it back to running
+        lock = os.path.join(run_dir, "run.json.lock")
+        self.assertTrue(wait_for(lambda: self._try_lock(lock), timeout=5.0, interval=0.001))
+        doc = read_doc(run_dir)
+        doc["status"] = "crashed"
+        write(os.path.join(run_dir, "run.json.tmp-test"), json.dumps(doc))
+        os.replace(os.path.join(run_dir, "run.json.tmp-test"), os.path.join(run_dir, "run.json"))
+        os.remove(lock)
         self.assertTrue(wait_for(lambda: parse_iso(read_doc(run_dir)["heartbeatAt"]) > first_beat + 1.0,
                                  timeout=5.0, interval=0.1), "heartbeat not refreshed while idle")
         self.assertEqual(read_doc(run_dir)["status"], "running")
