@@ -214,15 +214,16 @@ class Run:
         self._warned = False
 
         now = _util.iso_utc(self._start)
-        tags = {}
-        if parent:
-            tags["runlog.parent"] = parent
         for k, v in (
             ("schema", 1), ("id", run_id), ("name", name), ("experiment", experiment), ("status", "running"),
-            ("startTime", now), ("endTime", None), ("heartbeatAt", now), ("params", {}), ("tags", tags),
-            ("metrics", {}), ("capture", capture), ("datasets", []), ("artifacts", []), ("error", None),
+            ("startTime", now), ("endTime", None), ("heartbeatAt", now), ("capture", capture), ("error", None),
         ):
             self._set((k,), v)
+        # containers: keep what a placeholder written by the editor (RUNLOG_RUN_ID) may already hold
+        for k, v in (("params", {}), ("tags", {}), ("metrics", {}), ("datasets", []), ("artifacts", [])):
+            self._default((k,), v)
+        if parent:
+            self._set(("tags", "runlog.parent"), parent)
         self._write_doc(first=True)
         self._mfd = os.open(os.path.join(self.dir, "metrics.jsonl"), _O_APPEND_FLAGS, 0o644)
 
@@ -469,6 +470,11 @@ class Run:
             self._ops.append(("set", path, value))
             _apply_set(self._doc, path, value)
 
+    def _default(self, path, value):
+        with self._doc_lock:
+            self._ops.append(("default", path, value))
+            _apply_default(self._doc, path, value)
+
     def _upsert(self, field, match, entry):
         with self._doc_lock:
             self._ops.append(("upsert", field, match, entry))
@@ -508,6 +514,8 @@ class Run:
                 for op in ops:
                     if op[0] == "set":
                         _apply_set(doc, op[1], op[2])
+                    elif op[0] == "default":
+                        _apply_default(doc, op[1], op[2])
                     else:
                         _apply_upsert(doc, op[1], op[2], op[3])
                 if doc.get("status") == "crashed" and not self._ended:
@@ -649,6 +657,16 @@ def _apply_set(doc, path, value):
             nxt = d[k] = {}
         d = nxt
     d[path[-1]] = value
+
+
+def _apply_default(doc, path, value):
+    """Sets path only when missing (or of another JSON type than value)."""
+    d = doc
+    for k in path[:-1]:
+        d = d.setdefault(k, {})
+    current = d.get(path[-1])
+    if not isinstance(current, type(value)):
+        d[path[-1]] = json.loads(json.dumps(value))
 
 
 def _apply_upsert(doc, field, match, entry):

@@ -235,3 +235,20 @@ class ApiTest(TempDirTest):
         self.assertEqual(doc["editorNote"], {"pinned": True})
         self.assertEqual(doc["tags"], {"t": "v"})
         self.assertEqual(doc["status"], "finished")
+
+    def test_editor_placeholder_is_kept(self):
+        rid = "20260101-000000-000-12345678"
+        folder = os.path.join(self.store, "runs", rid)
+        os.makedirs(folder)
+        with open(os.path.join(folder, "run.json"), "w") as f:
+            json.dump({"schema": 1, "id": rid, "name": "placeholder", "experiment": "e", "status": "running",
+                       "startTime": "2026-01-01T00:00:00.000Z", "tags": {"pinned": "yes"}, "editorThing": 1}, f)
+        os.environ["RUNLOG_RUN_ID"] = rid
+        run = runlog.start_run(name="real")
+        runlog.set_tag("a", "b")
+        runlog.end_run()
+        self.assertEqual(run.dir, folder)
+        doc = read_doc(folder)
+        self.assertEqual(doc["tags"], {"pinned": "yes", "a": "b"})
+        self.assertEqual((doc["editorThing"], doc["name"], doc["status"]), (1, "real", "finished"))
+        self.assertEqual((doc["params"], doc["metrics"], doc["datasets"], doc["artifacts"]), ({}, {}, [], []))

@@ -5,7 +5,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import unittest
 
 from .helpers import (TempDirTest, ancestors_have_store, clean_env, default_sigint, only_run, read_doc, read_points,
