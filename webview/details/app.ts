@@ -2,6 +2,7 @@
 // changed. Live updates never rebuild the page: points go to the charts as changesets, output is appended to the
 // tail, and a re-sent run document re-renders only the sections whose data differs.
 import type { DetailsCommand, FromDetailsWebview } from '../contract';
+import type { ArtifactRecord, Capture, DatasetRecord, RunDocument } from '../../src/core/store/types';
 import { h } from '../shared/dom';
 import { cssVar, onThemeChange } from '../shared/theme';
 import type { VsCodeApi } from '../shared/vscodeApi';
@@ -95,26 +96,23 @@ export class DetailsApp {
 
     const body = (id: SectionId) => this.sections[id].body;
     const openFile = (relativePath: string) => this.post({ type: 'openFile', relativePath });
+    // Keyed on each section's own data: a heartbeat that only moves heartbeatAt re-renders nothing (and does not
+    // close the packages list the user opened).
     this.memos = {
       tags: new Memo<Record<string, string>>((tags) => {
         renderTags(body('tags'), tags, () => this.runCommand('runlog.tagRun'));
         this.describe('tags', Object.keys(tags).length);
       }),
-      capture: new Memo<DetailsModel['view']>((view) => {
-        if (view) renderCapture(body('capture'), view.run.capture, openFile);
+      capture: new Memo<Capture>((capture) => renderCapture(body('capture'), capture, openFile)),
+      datasets: new Memo<DatasetRecord[]>((datasets) => {
+        renderDatasets(body('datasets'), datasets);
+        this.describe('datasets', datasets.length);
       }),
-      datasets: new Memo<DetailsModel['view']>((view) => {
-        if (!view) return;
-        renderDatasets(body('datasets'), view.run.datasets);
-        this.describe('datasets', view.run.datasets.length);
+      artifacts: new Memo<ArtifactRecord[]>((artifacts) => {
+        renderArtifacts(body('artifacts'), artifacts, openFile);
+        this.describe('artifacts', artifacts.length);
       }),
-      artifacts: new Memo<DetailsModel['view']>((view) => {
-        if (!view) return;
-        renderArtifacts(body('artifacts'), view.run.artifacts, openFile);
-        this.describe('artifacts', view.run.artifacts.length);
-      }),
-      error: new Memo<DetailsModel['view']>((view) => {
-        const error = view?.run.error;
+      error: new Memo<RunDocument['error']>((error) => {
         this.sections.error.setHidden(!error);
         if (error) renderError(body('error'), error);
       }),
@@ -166,10 +164,11 @@ export class DetailsApp {
     this.renderMetrics(pointsChanged);
     this.describe('params', this.params.update(run.params));
     this.memos.tags.update(run.tags);
-    this.memos.capture.update(view);
-    this.memos.datasets.update(view);
-    this.memos.artifacts.update(view);
-    this.memos.error.update(view);
+    this.memos.capture.update(run.capture);
+    this.memos.datasets.update(run.datasets);
+    this.memos.artifacts.update(run.artifacts);
+    this.memos.error.update(run.error ?? null);
+    this.output.setRunning(run.status === 'running');
   }
 
   private renderMetrics(pointsChanged: ReadonlySet<string> | 'all'): void {

@@ -8,7 +8,16 @@
 import embed, { type Result } from 'vega-embed';
 import { changeset } from 'vega';
 import { expressionInterpreter } from 'vega-interpreter';
-import { HOVER_DATA, metricChartSpec, POINTS_DATA, type ChartTheme } from './chartSpec';
+import {
+  growDomain,
+  HOVER_DATA,
+  metricChartSpec,
+  POINTS_DATA,
+  X_DOMAIN,
+  Y_DOMAIN,
+  type ChartTheme,
+  type Domain,
+} from './chartSpec';
 import type { ChartPoint, MetricSeries } from './series';
 
 /** Vega's log level "Error": warnings (e.g. empty extents before the first point) stay out of the console. */
@@ -57,6 +66,8 @@ export class MetricChart {
   private generation = 0;
   private syncedEpoch = -1;
   private syncedLength = 0;
+  private xDomain: Domain | undefined;
+  private yDomain: Domain | undefined;
   private visible = false;
   private disposed = false;
   private width = 0;
@@ -124,7 +135,13 @@ export class MetricChart {
     }
     this.syncedEpoch = epoch;
     this.syncedLength = display.length;
-    this.run(this.result.view.change(POINTS_DATA, change));
+    const view = this.result.view.change(POINTS_DATA, change);
+    const { minStep, maxStep, min, max } = this.series;
+    const xDomain = growDomain(this.xDomain, minStep, maxStep);
+    const yDomain = growDomain(this.yDomain, min, max);
+    if (xDomain !== this.xDomain) view.signal(X_DOMAIN, (this.xDomain = xDomain));
+    if (yDomain !== this.yDomain) view.signal(Y_DOMAIN, (this.yDomain = yDomain));
+    this.run(view);
   }
 
   private async embed(): Promise<void> {
@@ -152,6 +169,7 @@ export class MetricChart {
       this.width = width;
       this.syncedEpoch = -1;
       this.syncedLength = 0;
+      this.xDomain = this.yDomain = undefined;
       this.flush();
     } catch (error) {
       this.options.onError(`Chart failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -28,6 +28,7 @@ class MetricCard {
   private hovered: ChartPoint | undefined;
   private lastStep: number | undefined;
   private chartError = '';
+  private notesKey: string | undefined;
 
   constructor(
     readonly name: string,
@@ -88,17 +89,21 @@ class MetricCard {
     if (nonFinite) notes.push(nonFinite);
     if (this.series.downsampled) {
       notes.push(
-        `Chart shows ${formatCount(this.series.display.length)} of ${formatCount(this.series.finiteCount)} points ` +
-          '(lowest and highest per interval)',
+        `${formatCount(this.series.display.length)} of ${formatCount(this.series.finiteCount)} points drawn ` +
+          '(min and max kept)',
       );
     }
     if (stats.source === 'summary' && stats.count > this.series.count && this.series.count > 0) {
       notes.push(`Chart has the ${formatCount(this.series.count)} most recent points received`);
     }
-    this.notes.replaceChildren(
-      ...notes.map((note, i) => h('span', { class: i === 0 && nonFinite ? 'note warning' : 'note' }, note)),
-    );
-    this.notes.hidden = notes.length === 0;
+    const notesKey = notes.join('\n');
+    if (notesKey !== this.notesKey) {
+      this.notesKey = notesKey;
+      this.notes.replaceChildren(
+        ...notes.map((note, i) => h('span', { class: i === 0 && nonFinite ? 'note warning' : 'note' }, note)),
+      );
+      this.notes.hidden = notes.length === 0;
+    }
 
     const empty = this.series.display.length === 0;
     if (!this.chartError) {

@@ -11,7 +11,7 @@ export class OutputView {
     attrs: { tabindex: 0, 'aria-label': 'Run output' },
   });
   private readonly note = h('p', { class: 'output-note' });
-  private readonly empty = emptyState('No output yet.');
+  private readonly empty = emptyState('No output.');
   private frame = 0;
   /** Follow new output; turned off when the user scrolls up, on again at the bottom. */
   private follow = true;
@@ -24,6 +24,11 @@ export class OutputView {
       this.follow = this.pre.scrollTop + this.pre.clientHeight >= this.pre.scrollHeight - 8;
     });
     this.root.append(this.empty, this.pre, this.note);
+  }
+
+  /** "No output yet." while the run may still print, "No output." after. */
+  setRunning(running: boolean): void {
+    this.empty.textContent = running ? 'No output yet.' : 'No output.';
   }
 
   /** Shows the tail on the next frame (many appends per frame cost one redraw). */

@@ -122,8 +122,11 @@ export class MetricSeries {
   count = 0;
   /** The latest point received (may be non-finite). */
   last: ChartPoint | undefined;
+  /** Extent of the finite values and of their steps. */
   min = Infinity;
   max = -Infinity;
+  minStep = Infinity;
+  maxStep = -Infinity;
   readonly nonFinite: NonFiniteCounts = { nan: 0, posInf: 0, negInf: 0 };
 
   constructor(
@@ -157,6 +160,8 @@ export class MetricSeries {
         else this.nonFinite.negInf++;
         continue;
       }
+      if (point.step < this.minStep) this.minStep = point.step;
+      if (point.step > this.maxStep) this.maxStep = point.step;
       if (value < this.min) this.min = value;
       if (value > this.max) this.max = value;
       const previous = this.finite[this.finite.length - 1];

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import {
   DEFAULT_CHART_THEME,
+  growDomain,
   HOVER_DATA,
   metricChartSpec,
+  niceStep,
   POINTS_DATA,
+  X_DOMAIN,
+  Y_DOMAIN,
 } from '../../../webview/details/chartSpec';
 
 type Sized = { width: number; height: number; autosize: unknown; config?: { font?: string } };
@@ -58,11 +62,18 @@ describe('webview metric chart spec', () => {
     await view.runAsync();
     view.change(POINTS_DATA, changeset().insert([{ step: 20, value: 0.5 }]));
     view.change(HOVER_DATA, changeset().insert([{ step: 10, value: 1 }]));
+    // The domains come from signals (growDomain), not from the data.
+    const xDomain = growDomain(undefined, 0, 20);
+    const yDomain = growDomain(undefined, 0.5, 2);
+    view.signal(X_DOMAIN, xDomain);
+    view.signal(Y_DOMAIN, yDomain);
     await view.runAsync();
     assert.equal(view.data(POINTS_DATA).length, 3);
+    assert.equal(view.data(HOVER_DATA).length, 1);
     assert.deepEqual((view.scale('x') as { domain(): number[] }).domain(), [0, 20]);
-    const y = (view.scale('y') as { domain(): number[] }).domain();
-    assert.ok(y[0] <= 0.5 && y[1] >= 2, `y domain ${y.join(',')}`);
+    assert.deepEqual((view.scale('y') as { domain(): number[] }).domain(), [...yDomain]);
+    assert.deepEqual(xDomain, [0, 20]);
+    assert.deepEqual(yDomain, [0.4, 2]);
     view.change(
       POINTS_DATA,
       changeset()
@@ -72,5 +83,32 @@ describe('webview metric chart spec', () => {
     await view.runAsync();
     assert.equal(view.data(POINTS_DATA).length, 1);
     view.finalize();
+  });
+
+  it('picks nice tick steps', () => {
+    assert.equal(niceStep(10, 4), 2.5);
+    assert.equal(niceStep(100, 4), 25);
+    assert.equal(niceStep(7, 4), 2);
+    assert.equal(niceStep(0.79, 4), 0.2);
+    assert.equal(niceStep(30, 4), 10);
+  });
+
+  it('keeps a domain while the data stays inside it, and grows it to tick steps', () => {
+    const first = growDomain(undefined, 0, 420);
+    assert.deepEqual(first, [0, 450]);
+    assert.strictEqual(growDomain(first, 0, 449), first, 'same reference: no rescale');
+    assert.deepEqual(growDomain(first, 0, 451), [0, 500]);
+    assert.deepEqual(growDomain(undefined, 0.2134, 2.51), [0, 2.75]);
+    const lr = growDomain(undefined, 2.18e-4, 3e-4);
+    assert.ok(lr[0] <= 2.18e-4 && lr[1] >= 3e-4 && lr[1] - lr[0] < 2e-4);
+  });
+
+  it('gives a single value or no data a usable domain', () => {
+    const single = growDomain(undefined, 5, 5);
+    assert.ok(single[0] < 5 && single[1] > 5);
+    assert.deepEqual(growDomain(undefined, 0, 0), [-0.1, 0.1]);
+    assert.deepEqual(growDomain(undefined, Infinity, -Infinity), [0, 1]);
+    const current = [1, 2] as const;
+    assert.strictEqual(growDomain(current, NaN, NaN), current);
   });
 });
