@@ -21,6 +21,7 @@ import {
   removeDir,
   seedUserSettings,
   startCodeServer,
+  waitForActivityBarIcon,
 } from '../test/harness/code-server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -55,7 +56,7 @@ function demoFolder() {
   return demo;
 }
 
-/** Loads the page in Chromium and checks Runlog's activity-bar item shows; returns the exit code. */
+/** Loads the page in Chromium, checks Runlog's activity-bar item shows and opens its side bar; returns the exit code. */
 async function checkPage(url) {
   const browser = await launchChromium();
   try {
@@ -63,19 +64,25 @@ async function checkPage(url) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(url);
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
-    const item = page.locator('.part.activitybar .action-item a.action-label[aria-label^="Runlog"]');
     let ok = true;
     try {
-      await item.waitFor({ state: 'visible', timeout: 60_000 });
-    } catch {
+      // The entry with its icon painted, then a click on it shows the Runlog side bar with its Runs view.
+      await waitForActivityBarIcon(page, 'Runlog');
+      await page.locator('.part.activitybar .action-item a.action-label[aria-label^="Runlog"]').click();
+      await page
+        .locator('.part.sidebar .pane-header h3.title', { hasText: /^\s*Runs\s*$/i })
+        .waitFor({ state: 'visible', timeout: 30_000 });
+    } catch (error) {
+      console.error(`[start] ${error instanceof Error ? error.message : String(error)}`);
       ok = false;
     }
     const shot = join(root, 'test-results', 'start.png');
     mkdirSync(dirname(shot), { recursive: true });
     await page.screenshot({ path: shot, animations: 'disabled' });
-    say(
-      `${ok ? 'OK: the Runlog activity-bar item is visible' : 'FAILED: no Runlog activity-bar item'} (${shot})`,
-    );
+    const verdict = ok
+      ? 'OK: the Runlog activity-bar item is visible and opens the Runlog side bar'
+      : 'FAILED: no working Runlog activity-bar item';
+    say(`${verdict} (${shot})`);
     return ok ? 0 : 1;
   } finally {
     await browser.close();

@@ -73,6 +73,7 @@ export class Workbench {
       makeTempDir,
       seedUserSettings,
       startCodeServer,
+      waitForActivityBarIcon,
       workbenchUrl,
     } = await loadLib();
     const vsix = this.options.vsix ?? VSIX_PATH;
@@ -96,8 +97,8 @@ export class Workbench {
     this.page = await this.browser.newPage({ viewport: { width: 1280, height: 800 } });
     await this.page.goto(workbenchUrl({ port: this.server.port, folder: this.workspacePath }));
     await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
-    // The extension is known to the workbench once its activity-bar item is there.
-    await this.activityBarItem('Runlog').waitFor({ state: 'visible', timeout: 60_000 });
+    // The extension is known to the workbench once its activity-bar item is there, icon loaded.
+    await waitForActivityBarIcon(this.page, 'Runlog');
     return this;
   }
 

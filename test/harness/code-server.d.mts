@@ -1,5 +1,5 @@
 // Types of code-server.mjs (shared by the harness, the e2e fixture and `npm start`).
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 export declare const REPO_ROOT: string;
 export declare const CHROMIUM_PATH: string;
@@ -44,4 +44,6 @@ export declare function startCodeServer(options: {
   onOutput?: (line: string) => void;
 }): Promise<CodeServer>;
 export declare function launchChromium(options?: { headless?: boolean }): Promise<Browser>;
+/** Waits until an activity-bar entry is shown with its icon loaded; resolves with the icon's URL ('' for a codicon). */
+export declare function waitForActivityBarIcon(page: Page, title: string, timeout?: number): Promise<string>;
 export declare function removeDir(dir: string): void;

@@ -246,6 +246,40 @@ export async function launchChromium({ headless = true } = {}) {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless, args: CHROMIUM_ARGS });
 }
 
+/**
+ * Waits until the activity-bar entry titled `title` is shown AND its icon has been loaded: the entry exists as
+ * soon as the extension is registered, but its icon (a CSS mask fetched from the server) paints later.
+ * Fails when the icon cannot be fetched (e.g. missing from the package). Resolves with the icon's URL.
+ */
+/* global getComputedStyle, fetch, performance, requestAnimationFrame -- used in page.evaluate() callbacks */
+export async function waitForActivityBarIcon(page, title, timeout = 60_000) {
+  const link = page.locator(`.part.activitybar .action-item a.action-label[aria-label^="${title}"]`).first();
+  await link.waitFor({ state: 'visible', timeout });
+  const handle = await link.elementHandle();
+  const iconUrl = await page.evaluate(async (a) => {
+    const style = getComputedStyle(a);
+    const css = style.webkitMaskImage || style.maskImage || style.backgroundImage || '';
+    const match = /url\("?([^")]+)"?\)/.exec(css);
+    if (!match) return ''; // a codicon (font glyph), nothing to load
+    const response = await fetch(match[1]);
+    if (!response.ok) throw new Error(`icon ${match[1]}: HTTP ${response.status}`);
+    return match[1];
+  }, handle);
+  if (iconUrl) {
+    // The CSS mask's own load shows up in the resource timings once it is done.
+    await page.waitForFunction(
+      (url) =>
+        performance.getEntriesByType('resource').some((e) => e.name === url && e.initiatorType !== 'fetch'),
+      iconUrl,
+      { timeout },
+    );
+  }
+  await page.evaluate(
+    () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true)))),
+  );
+  return iconUrl;
+}
+
 /** Removes a folder, ignoring errors (temp dirs at the end of a run). */
 export function removeDir(dir) {
   try {
