@@ -14,6 +14,14 @@ const STATUS_LABELS: Record<string, string> = {
   crashed: 'Crashed',
 };
 
+const STATUS_TITLES: Record<string, string> = {
+  running: 'The run is in progress',
+  finished: 'The run ended normally',
+  failed: 'The run ended with an error',
+  interrupted: 'The run was stopped before it finished',
+  crashed: 'The process died without closing the run',
+};
+
 interface Action {
   command: DetailsCommand;
   label: string;
@@ -88,6 +96,7 @@ export class Header {
     this.name.title = run.name;
     this.status.className = `status status-${STATUS_LABELS[run.status] ? run.status : 'unknown'}`;
     this.status.textContent = STATUS_LABELS[run.status] ?? run.status;
+    this.status.title = STATUS_TITLES[run.status] ?? '';
     this.experiment.textContent = run.experiment || '—';
     this.id.textContent = run.id;
     this.started.textContent = formatLocalTime(run.startTime) || '—';
