@@ -3,7 +3,19 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.cache/', 'test-results/', 'src/python/', 'demo/', 'bench-data/'] },
+  {
+    ignores: [
+      'out/',
+      '.vscode-test/',
+      'node_modules/',
+      'dist/',
+      '.cache/',
+      'test-results/',
+      'src/python/',
+      'demo/',
+      'bench-data/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -23,6 +35,7 @@ export default tseslint.config(
     files: ['**/*.mjs', 'bin/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
       globals: {
         process: 'readonly',
         console: 'readonly',
@@ -34,5 +47,10 @@ export default tseslint.config(
         module: 'readonly',
       },
     },
+  },
+  {
+    // The bin launcher is plain CommonJS so it runs without a build step.
+    files: ['bin/**/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );
