@@ -49,7 +49,7 @@ function copyPythonClient() {
   mkdirSync(target, { recursive: true });
   cpSync(join(root, 'src/python'), target, {
     recursive: true,
-    filter: (src) => !/__pycache__|\.egg-info|[\\/]tests([\\/]|$)|\.pyc$/.test(src),
+    filter: (src) => !/__pycache__|\.egg-info|[\\/](tests|bench)([\\/]|$)|\.pyc$/.test(src),
   });
 }
 

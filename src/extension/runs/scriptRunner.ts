@@ -133,9 +133,10 @@ export class ScriptRunner {
 
   private async updateContextKey(): Promise<void> {
     const index = await this.ctx.index();
+    // Active: a run the store says is running, or a launch whose process has not written its run yet.
+    const starting = this.launched.some((l) => !index?.get(l.id) && l.terminal.exitStatus === undefined);
     const active =
-      this.launches.size > 0 ||
-      (index?.list().some((e) => e.kind === 'run' && e.doc.status === 'running') ?? false);
+      starting || (index?.list().some((e) => e.kind === 'run' && e.doc.status === 'running') ?? false);
     await vscode.commands.executeCommand('setContext', 'runlog.runActive', active);
   }
 }
