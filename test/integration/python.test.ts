@@ -1,0 +1,102 @@
+// The Python side as a user meets it from the editor: installing the client into an environment, Python debug
+// sessions turned into tracked launches, and the walkthrough.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as sinon from 'sinon';
+import * as vscode from 'vscode';
+import type { RunlogApi } from '../../src/extension/main';
+import { trackedDebugConfiguration } from '../../src/extension/runs/debugTracking';
+
+async function api(): Promise<RunlogApi> {
+  const ext = vscode.extensions.getExtension<RunlogApi>('runlog.runlog')!;
+  return ext.isActive ? ext.exports : ext.activate();
+}
+
+describe('Python integration', function () {
+  this.timeout(120_000);
+  afterEach(async () => {
+    sinon.restore();
+    await vscode.workspace
+      .getConfiguration('runlog')
+      .update('pythonPath', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('installs the bundled client into the chosen interpreter (a fresh venv), offline', async () => {
+    const venv = fs.mkdtempSync(path.join(os.tmpdir(), 'runlog-venv-'));
+    execFileSync('python3', ['-m', 'venv', venv]);
+    const python = path.join(venv, 'bin', 'python');
+    assert.throws(
+      () => execFileSync(python, ['-c', 'import runlog'], { stdio: 'pipe' }),
+      'not installed yet',
+    );
+    await vscode.workspace
+      .getConfiguration('runlog')
+      .update('pythonPath', python, vscode.ConfigurationTarget.Workspace);
+    const info = sinon.stub(vscode.window, 'showInformationMessage').resolves(undefined);
+    await vscode.commands.executeCommand('runlog.installPythonClient');
+    assert.match(String(info.lastCall?.args[0]), /Runlog client \S+ installed for Python 3\.\d+/);
+    const where = execFileSync(python, ['-c', 'import runlog; print(runlog.__file__)'], { encoding: 'utf8' });
+    assert.ok(where.startsWith(venv), `imported from the venv, not from elsewhere: ${where}`);
+  });
+
+  it('turns a Python debug launch into a tracked `python -m runlog run` launch', async () => {
+    const { ctx } = await api();
+    const program = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'train.py');
+    const config = await trackedDebugConfiguration(ctx, {
+      type: 'debugpy',
+      request: 'launch',
+      name: 'Train',
+      program,
+      args: ['--lr', '0.1'],
+      env: { KEEP: '1' },
+    });
+    assert.ok(config);
+    assert.equal(config.program, undefined);
+    assert.equal(config.module, 'runlog');
+    assert.deepEqual(config.args, ['run', '--', program, '--lr', '0.1']);
+    const env = config.env as Record<string, string>;
+    assert.equal(env.KEEP, '1');
+    assert.equal(env.RUNLOG_SOURCE, 'debug');
+    assert.equal(env.RUNLOG_STORE, ctx.store!.root);
+    assert.match(env.RUNLOG_RUN_ID, /^\d{8}-\d{6}-\d{3}-[0-9a-f]{8}$/);
+    assert.ok(env.PYTHONPATH.startsWith(ctx.bundledPythonClient));
+    // Attach requests, module launches and opted-out configurations are left alone.
+    assert.equal(
+      await trackedDebugConfiguration(ctx, { type: 'debugpy', request: 'attach', name: 'a' }),
+      undefined,
+    );
+    assert.equal(
+      await trackedDebugConfiguration(ctx, { type: 'debugpy', request: 'launch', name: 'm', module: 'pkg' }),
+      undefined,
+    );
+    assert.equal(
+      await trackedDebugConfiguration(ctx, {
+        type: 'debugpy',
+        request: 'launch',
+        name: 'o',
+        program,
+        runlog: false,
+      }),
+      undefined,
+    );
+  });
+
+  it('opens the "Get started with Runlog" walkthrough', async () => {
+    await vscode.commands.executeCommand('runlog.openWalkthrough');
+    const tab = await new Promise<string | undefined>((resolve) => {
+      const deadline = Date.now() + 15_000;
+      const look = () => {
+        const label = vscode.window.tabGroups.all
+          .flatMap((g) => g.tabs)
+          .find((t) => /Welcome|Walkthrough/i.test(t.label))?.label;
+        if (label || Date.now() > deadline) resolve(label);
+        else setTimeout(look, 100);
+      };
+      look();
+    });
+    assert.ok(tab, 'a Welcome/walkthrough editor opened');
+  });
+});
