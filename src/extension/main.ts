@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { RunlogContext } from './context';
 import { DatasetsTree } from './datasets/datasetsTree';
@@ -63,7 +65,8 @@ export function activate(extension: vscode.ExtensionContext): RunlogApi {
   for (const [id, handler] of Object.entries(commands)) ctx.registerCommand(id, handler);
 
   // Follow a store that already holds runs (running ones belong in the status bar) once activation is done.
-  if (ctx.store?.exists()) setTimeout(() => void statusBar.update(), 0);
+  const storeRoot = ctx.config.storeRoot;
+  if (storeRoot && existsSync(path.join(storeRoot, 'runs'))) setTimeout(() => void statusBar.update(), 0);
 
   return { ctx, runner, runs, details, statusBar };
 }

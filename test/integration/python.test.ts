@@ -7,13 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as sinon from 'sinon';
 import * as vscode from 'vscode';
-import type { RunlogApi } from '../../src/extension/main';
 import { trackedDebugConfiguration } from '../../src/extension/runs/debugTracking';
-
-async function api(): Promise<RunlogApi> {
-  const ext = vscode.extensions.getExtension<RunlogApi>('runlog.runlog')!;
-  return ext.isActive ? ext.exports : ext.activate();
-}
+import { api, until } from './helpers';
 
 describe('Python integration', function () {
   this.timeout(120_000);
@@ -86,17 +81,12 @@ describe('Python integration', function () {
 
   it('opens the "Get started with Runlog" walkthrough', async () => {
     await vscode.commands.executeCommand('runlog.openWalkthrough');
-    const tab = await new Promise<string | undefined>((resolve) => {
-      const deadline = Date.now() + 15_000;
-      const look = () => {
-        const label = vscode.window.tabGroups.all
-          .flatMap((g) => g.tabs)
-          .find((t) => /Welcome|Walkthrough/i.test(t.label))?.label;
-        if (label || Date.now() > deadline) resolve(label);
-        else setTimeout(look, 100);
-      };
-      look();
-    });
+    const tab = await until(
+      'a Welcome/walkthrough editor',
+      () =>
+        vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => /Welcome|Walkthrough/i.test(t.label))
+          ?.label,
+    );
     assert.ok(tab, 'a Welcome/walkthrough editor opened');
   });
 });

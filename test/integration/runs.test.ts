@@ -5,30 +5,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as sinon from 'sinon';
 import * as vscode from 'vscode';
-import type { RunlogApi } from '../../src/extension/main';
+import { api, until } from './helpers';
 import type { RunEntry, RunDocument } from '../../src/core/store/types';
 import type { RunsNode } from '../../src/extension/runs/targets';
 
 const workspace = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
-
-async function api(): Promise<RunlogApi> {
-  const ext = vscode.extensions.getExtension<RunlogApi>('runlog.runlog')!;
-  return ext.isActive ? ext.exports : ext.activate();
-}
-
-async function until<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function runDoc(id: string): Promise<RunDocument | undefined> {
   const entry: RunEntry | undefined = (await (await api()).ctx.index())?.get(id);
