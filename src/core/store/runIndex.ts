@@ -1,11 +1,11 @@
 import { watch, type FSWatcher } from 'chokidar';
 import { existsSync } from 'node:fs';
-import { basename, dirname, relative, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import { Coalescer } from '../util/coalescer';
 import { Emitter, type Disposable } from '../util/emitter';
 import { crashReason, systemProbe, type LivenessProbe } from './liveness';
 import type { RunStore } from './runStore';
-import type { RunEntry } from './types';
+import { isRunning, type RunEntry } from './types';
 
 export interface RunIndexOptions {
   /** Follow the store on disk and fire onDidChange (the extension); off for one-shot readers (the CLI). */
@@ -30,6 +30,7 @@ interface Cached {
  */
 export class RunIndex implements Disposable {
   private readonly cache = new Map<string, Cached>();
+  private sorted: RunEntry[] | undefined;
   private readonly changed = new Emitter<string[]>();
   private readonly refresher: Coalescer<string>;
   private storeWatcher: FSWatcher | undefined;
@@ -62,9 +63,22 @@ export class RunIndex implements Disposable {
     return this.loaded;
   }
 
-  /** Every run, newest first. */
-  list(): RunEntry[] {
-    return [...this.cache.values()].map((cached) => cached.entry).sort((a, b) => (a.id < b.id ? 1 : -1));
+  /** Every run, newest first. Sorted once per change of the index, not per call (views ask often). */
+  list(): readonly RunEntry[] {
+    this.sorted ??= [...this.cache.values()]
+      .map((cached) => cached.entry)
+      .sort((a, b) => (a.id < b.id ? 1 : -1));
+    return this.sorted;
+  }
+
+  private put(id: string, cached: Cached): void {
+    this.cache.set(id, cached);
+    this.sorted = undefined;
+  }
+
+  private remove(id: string): boolean {
+    this.sorted = undefined;
+    return this.cache.delete(id);
   }
 
   get(id: string): RunEntry | undefined {
@@ -86,7 +100,7 @@ export class RunIndex implements Disposable {
     const ids = await this.store.listIds();
     await inBatches(ids, (id) => {
       const stamp = this.store.documentStamp(id);
-      this.cache.set(id, { entry: this.store.readEntry(id), stamp });
+      this.put(id, { entry: this.store.readEntry(id), stamp });
     });
     if (this.options.watch) await this.startWatching();
     await this.checkLiveness();
@@ -98,13 +112,13 @@ export class RunIndex implements Disposable {
       const cached = this.cache.get(id);
       const stamp = this.store.documentStamp(id);
       if (stamp === undefined && !existsSync(this.store.layout.runDir(id))) {
-        if (this.cache.delete(id)) changed.push(id);
+        if (this.remove(id)) changed.push(id);
         return;
       }
       if (cached && stamp !== undefined && cached.stamp === stamp) return;
       const entry = this.store.readEntry(id);
       if (entry.kind === 'unreadable' && entry.reason === 'not a run folder') return; // a stray file
-      this.cache.set(id, { entry, stamp });
+      this.put(id, { entry, stamp });
       changed.push(id);
     });
     if (changed.length === 0 || this.disposed) return;
@@ -147,7 +161,7 @@ export class RunIndex implements Disposable {
     if (!this.storeWatcher) return;
     const running = new Set(
       this.list()
-        .filter((entry) => entry.kind === 'unreadable' || entry.doc.status === 'running')
+        .filter((entry) => entry.kind === 'unreadable' || isRunning(entry))
         .map((entry) => entry.id),
     );
     for (const [id, watcher] of this.runWatchers) {
@@ -174,7 +188,7 @@ export class RunIndex implements Disposable {
   private async checkLiveness(): Promise<void> {
     let anyRunning = false;
     for (const entry of this.list()) {
-      if (entry.kind !== 'run' || entry.doc.status !== 'running') continue;
+      if (!isRunning(entry)) continue;
       const reason = crashReason(entry.doc, this.probe);
       if (!reason) {
         anyRunning = true;
@@ -182,10 +196,10 @@ export class RunIndex implements Disposable {
       }
       try {
         const doc = await this.store.markCrashed(entry.id, reason);
-        this.cache.set(entry.id, { entry: { ...entry, doc }, stamp: this.store.documentStamp(entry.id) });
+        this.put(entry.id, { entry: { ...entry, doc }, stamp: this.store.documentStamp(entry.id) });
       } catch (error) {
         // Read-only store or a busy lock: show it crashed all the same; the next check tries to record it again.
-        this.cache.set(entry.id, {
+        this.put(entry.id, {
           entry: { ...entry, doc: { ...entry.doc, status: 'crashed' } },
           stamp: undefined,
         });
@@ -223,7 +237,7 @@ function runIdOf(runsDir: string, path: string): string | undefined {
   const rel = relative(runsDir, path);
   if (rel === '' || rel.startsWith('..')) return undefined;
   const first = rel.split(sep)[0];
-  return first && !first.startsWith('.') ? first : basename(dirname(path));
+  return first.startsWith('.') ? undefined : first; // dot entries (temporary folders, .gitignore) are not runs
 }
 
 /**

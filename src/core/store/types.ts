@@ -90,3 +90,10 @@ export interface MetricPoint {
 export type RunEntry =
   | { kind: 'run'; id: string; dir: string; doc: RunDocument }
   | { kind: 'unreadable'; id: string; dir: string; reason: string };
+
+export type ReadableRun = RunEntry & { kind: 'run' };
+
+/** A run whose document says it is running (a crashed one is marked so by the index). */
+export function isRunning(entry: RunEntry | undefined): entry is ReadableRun {
+  return entry?.kind === 'run' && entry.doc.status === 'running';
+}

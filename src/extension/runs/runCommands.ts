@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import type { RunEntry } from '../../core/store/types';
+import { isRunning, type RunEntry } from '../../core/store/types';
 import type { RunlogContext } from '../context';
 import { UserError } from '../context';
 import { parseTags } from '../../core/tags';
@@ -56,7 +56,7 @@ export class RunCommands {
       canPickMany: true,
     });
     if (entries.length === 0) return;
-    const running = entries.filter((e) => e.kind === 'run' && e.doc.status === 'running');
+    const running = entries.filter(isRunning);
     if (running.length > 0) {
       throw new UserError(`Stop ${labelOf(running[0])} before deleting it (Runlog: Stop Run).`);
     }

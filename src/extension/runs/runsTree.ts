@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { formatDuration, formatValue, primaryMetric, runDuration } from '../../core/format';
-import type { RunDocument, RunEntry, RunStatus } from '../../core/store/types';
+import { isRunning, type RunDocument, type RunEntry, type RunStatus } from '../../core/store/types';
 import type { RunlogContext } from '../context';
 import type { RunsNode } from './targets';
 
@@ -120,12 +120,12 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode> {
   }
 
   /** While runs are running, their durations move: refresh those nodes every second. */
-  private updateTicker(entries: RunEntry[]): void {
-    const anyRunning = entries.some((entry) => entry.kind === 'run' && entry.doc.status === 'running');
+  private updateTicker(entries: readonly RunEntry[]): void {
+    const anyRunning = entries.some(isRunning);
     if (anyRunning && !this.ticker) {
       this.ticker = setInterval(() => {
         void this.ctx.index().then((index) => {
-          const running = index?.list().filter((e) => e.kind === 'run' && e.doc.status === 'running') ?? [];
+          const running = index?.list().filter(isRunning) ?? [];
           if (running.length === 0 && this.ticker) {
             clearInterval(this.ticker);
             this.ticker = undefined;

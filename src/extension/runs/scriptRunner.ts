@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { newRunId } from '../../core/store/ids';
-import type { RunEntry } from '../../core/store/types';
+import { isRunning, type ReadableRun } from '../../core/store/types';
 import type { RunlogContext } from '../context';
 import { UserError } from '../context';
 import { checkInterpreter, resolveInterpreter } from '../python/interpreter';
@@ -96,16 +96,14 @@ export class ScriptRunner {
   async stop(node?: unknown, selection?: unknown): Promise<void> {
     const entries = await runTargets(this.ctx, node, selection, {
       placeHolder: 'Run to stop',
-      filter: (entry) => entry.kind === 'run' && entry.doc.status === 'running',
+      filter: isRunning,
     });
-    const running = entries.filter(
-      (entry): entry is RunEntry & { kind: 'run' } => entry.kind === 'run' && entry.doc.status === 'running',
-    );
+    const running = entries.filter(isRunning);
     if (running.length === 0) throw new UserError('That run is not running.');
     await Promise.all(running.map((entry) => this.stopOne(entry)));
   }
 
-  private async stopOne(entry: RunEntry & { kind: 'run' }): Promise<void> {
+  private async stopOne(entry: ReadableRun): Promise<void> {
     const pid = entry.doc.capture.pid ?? (await this.launches.get(entry.id)?.terminal.processId);
     if (entry.doc.capture.host && entry.doc.capture.host !== hostname()) {
       throw new UserError(`Run ${entry.doc.name} runs on ${entry.doc.capture.host}; stop it there.`);
@@ -135,8 +133,7 @@ export class ScriptRunner {
     const index = await this.ctx.index();
     // Active: a run the store says is running, or a launch whose process has not written its run yet.
     const starting = this.launched.some((l) => !index?.get(l.id) && l.terminal.exitStatus === undefined);
-    const active =
-      starting || (index?.list().some((e) => e.kind === 'run' && e.doc.status === 'running') ?? false);
+    const active = starting || (index?.list().some(isRunning) ?? false);
     await vscode.commands.executeCommand('setContext', 'runlog.runActive', active);
   }
 }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatDuration, formatValue, primaryMetric, runDuration } from '../../core/format';
-import type { RunDocument } from '../../core/store/types';
+import { isRunning, type RunDocument } from '../../core/store/types';
 import type { RunlogContext } from '../context';
 import type { ScriptRunner } from './scriptRunner';
 
@@ -36,9 +36,7 @@ export class RunStatusBar {
 
   async update(): Promise<void> {
     const index = await this.ctx.index();
-    const running = (index?.list() ?? []).flatMap((e) =>
-      e.kind === 'run' && e.doc.status === 'running' ? [e.doc] : [],
-    );
+    const running = (index?.list() ?? []).filter(isRunning).map((entry) => entry.doc);
     const launchedIds = new Set(this.runner.launched.map((l) => l.id));
     // Prefer the newest run launched from this window, else the newest running run in the store.
     const doc = running.find((d) => launchedIds.has(d.id)) ?? running[0];

@@ -120,11 +120,17 @@ describe('the run index', () => {
     index = new RunIndex(store);
     await index.load();
     await store.moveToTrash(doc.id);
+    assert.equal(index.list().length, 1);
     await index.refresh([doc.id]);
     assert.equal(index.get(doc.id), undefined);
+    assert.equal(index.list().length, 0, 'the listing follows, not a stale sorted copy');
     await store.restoreFromTrash(doc.id);
     await index.refresh([doc.id]);
     assert.equal(index.get(doc.id)?.kind, 'run');
+    assert.deepEqual(
+      index.list().map((e) => e.id),
+      [doc.id],
+    );
   });
 });
 
