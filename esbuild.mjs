@@ -5,7 +5,7 @@
 //   dist/python/runlog/    the Python client, shipped inside the .vsix so tracked runs need no install
 // Flags: --watch (rebuild on change), --production (minified, no source maps).
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,6 +21,16 @@ const shared = {
   legalComments: 'none',
 };
 
+/** Every page `webview/<page>/main.ts` becomes `dist/webview/<page>.js` (+ `.css`): a new page needs no entry here. */
+function webviewPages() {
+  const dir = join(root, 'webview');
+  return Object.fromEntries(
+    readdirSync(dir)
+      .filter((name) => existsSync(join(dir, name, 'main.ts')))
+      .map((name) => [name, `webview/${name}/main.ts`]),
+  );
+}
+
 const builds = [
   {
     ...shared,
@@ -34,7 +44,7 @@ const builds = [
   },
   {
     ...shared,
-    entryPoints: { details: 'webview/details/main.ts' },
+    entryPoints: webviewPages(),
     outdir: 'dist/webview',
     platform: 'browser',
     format: 'iife',

@@ -56,5 +56,17 @@ describe('A tracked run of the demo script', () => {
     await wb.screenshot('run details');
     const charts = await frame.locator('canvas, svg.marks').count();
     assert.ok(charts >= 2, `a chart per metric, saw ${charts}`);
+
+    // A window reload brings the open details panel back with its run (the page's serializer).
+    await wb.runCommand('Developer: Reload Window');
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    await page
+      .locator('.tab', { hasText: /^Run: / })
+      .first()
+      .waitFor({ state: 'visible', timeout: 60_000 });
+    const revived = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await revived.getByText('hidden', { exact: true }).first().waitFor({ timeout: 60_000 });
+    await revived.locator('canvas, svg.marks').first().waitFor({ timeout: 30_000 });
+    await wb.screenshot('details restored after a window reload');
   });
 });

@@ -1,25 +1,22 @@
 // The Run details page: applies the extension's messages to the model (state.ts) and updates the sections that
 // changed. Live updates never rebuild the page: points go to the charts as changesets, output is appended to the
 // tail, and a re-sent run document re-renders only the sections whose data differs.
-import type { DetailsCommand, FromDetailsWebview } from '../contract';
+import type { DetailsCommand, FromDetailsWebview } from './contract';
 import type { ArtifactRecord, Capture, DatasetRecord, RunDocument } from '../../src/core/store/types';
 import { h } from '../shared/dom';
 import { cssVar, onThemeChange } from '../shared/theme';
-import type { VsCodeApi } from '../shared/vscodeApi';
+import type { Page } from '../shared/page';
 import { formatCount } from '../shared/format';
 import { DEFAULT_CHART_THEME, type ChartTheme } from './chartSpec';
 import { Header } from './header';
 import { MetricsView } from './metrics';
 import { OutputView } from './output';
-import {
-  Memo,
-  ParamsView,
-  renderArtifacts,
-  renderCapture,
-  renderDatasets,
-  renderError,
-  renderTags,
-} from './sections';
+import { renderCapture } from './capture';
+import { renderError } from './error';
+import { renderArtifacts, renderDatasets } from './files';
+import { Memo } from './memo';
+import { ParamsView } from './paramsView';
+import { renderTags } from './tags';
 import type { ParamSort } from './params';
 import { MetricSeries } from './series';
 import { applyMessage, createModel, metricNames, type DetailsModel } from './state';
@@ -71,9 +68,9 @@ export class DetailsApp {
 
   constructor(
     root: HTMLElement,
-    private readonly api: VsCodeApi<FromDetailsWebview, UiState>,
+    private readonly connection: Page<FromDetailsWebview, UiState>,
   ) {
-    this.ui = api.getState() ?? {};
+    this.ui = { ...connection.ui };
     const closed = new Set(this.ui.closed ?? ['capture']);
     this.sections = Object.fromEntries(
       SECTIONS.map(([id, heading]) => [
@@ -197,7 +194,7 @@ export class DetailsApp {
 
   private saveUi(patch: Partial<UiState>): void {
     Object.assign(this.ui, patch);
-    this.api.setState(this.ui);
+    this.connection.saveUi(this.ui);
   }
 
   private runCommand(command: DetailsCommand): void {
@@ -205,6 +202,6 @@ export class DetailsApp {
   }
 
   private post(message: FromDetailsWebview): void {
-    this.api.postMessage(message);
+    this.connection.post(message);
   }
 }

@@ -1,6 +1,6 @@
 // The page header: run name, status, facts and the actions (the same commands as the palette and the Runs view).
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { DetailsCommand } from '../contract';
+import type { DetailsCommand } from './contract';
 import type { RunDocument } from '../../src/core/store/types';
 import { formatDuration, runDuration } from '../../src/core/format';
 import { h } from '../shared/dom';

@@ -1,24 +1,16 @@
-// Entry point of the Run details webview (bundled by esbuild.mjs into dist/webview/details.js and details.css).
-// The extension creates the panel with a strict CSP (no 'unsafe-eval'), an empty <div id="app">, and answers our
-// `ready` with `setRun`, then streams `updateRun`, `appendPoints` and `appendOutput` while the run is live.
+// Entry point of the Run details page (bundled by esbuild.mjs into dist/webview/details.js and details.css). The
+// extension opens it through the generic panel host (src/extension/webview/panelHost.ts), answers our `ready` with
+// `setRun`, then streams `patchRun`, `appendPoints` and `appendOutput` while the run is live.
 import './details.css';
-import type { FromDetailsWebview } from '../contract';
-import { getVsCodeApi } from '../shared/vscodeApi';
+import { startPage } from '../shared/page';
 import { DetailsApp, type UiState } from './app';
+import { parseToDetailsWebview, type FromDetailsWebview, type ToDetailsWebview } from './contract';
 
-function start(): void {
-  const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('div'));
-  const api = getVsCodeApi<FromDetailsWebview, UiState>();
-  const app = new DetailsApp(root, api);
-  window.addEventListener('message', (event: MessageEvent<unknown>) => {
-    try {
-      app.handle(event.data);
-    } catch (error) {
-      console.error('[runlog] details: failed to apply a message', error);
-    }
-  });
-  api.postMessage({ type: 'ready' });
-}
-
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
-else start();
+let app: DetailsApp | undefined;
+startPage<ToDetailsWebview, FromDetailsWebview, UiState>(
+  { parse: parseToDetailsWebview, onMessage: (message) => app?.handle(message) },
+  (page) => {
+    const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('div'));
+    app = new DetailsApp(root, page);
+  },
+);

@@ -178,7 +178,10 @@ export class RunIndex implements Disposable {
         this.writeNotifier.request(id);
       });
       // Writes made before the watcher was ready would be missed: look once more when it is.
-      watcher.on('ready', () => this.refresher.request(id));
+      watcher.on('ready', () => {
+        this.refresher.request(id);
+        this.writeNotifier.request(id);
+      });
       watcher.on('error', (error) => this.options.onError?.(error));
       this.runWatchers.set(id, watcher);
     }

@@ -1,7 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatDuration, primaryMetric, runDuration } from '../../core/format';
+import { diffDocuments } from '../../core/store/documentDiff';
+import { isRunId } from '../../core/store/ids';
 import { MetricsTail } from '../../core/store/metricsReader';
 import { OutputTail } from '../../core/store/outputReader';
 import type { MetricPoint, RunDocument } from '../../core/store/types';
@@ -10,19 +12,36 @@ import {
   isFromDetailsWebview,
   type FromDetailsWebview,
   type PointTuple,
-  type RunDetailsView,
   type ToDetailsWebview,
-} from '../../../webview/contract';
+} from '../../../webview/details/contract';
 import type { RunlogContext } from '../context';
 import { UserError } from '../context';
+import { PanelHost } from '../webview/panelHost';
+import { registerPage } from '../webview/pages';
 import { runTargets } from './targets';
 
-/** Opens one details panel per run and keeps each live while its run writes. */
+const PAGE = 'details';
+
+interface DetailsArgs {
+  runId: string;
+}
+
+function isDetailsArgs(args: unknown): args is DetailsArgs {
+  return typeof args === 'object' && args !== null && isRunId(String((args as DetailsArgs).runId));
+}
+
+/** Opens one details panel per run, keeps each live while its run writes, and restores them after a reload. */
 export class RunDetailsPanels {
   private readonly panels = new Map<string, RunDetailsPanel>();
 
   constructor(private readonly ctx: RunlogContext) {
     ctx.own({ dispose: () => [...this.panels.values()].forEach((panel) => panel.dispose()) });
+    registerPage(ctx, PAGE, async (panel, args) => {
+      if (!isDetailsArgs(args)) throw new Error(`saved state names no run: ${JSON.stringify(args)}`);
+      const entry = (await ctx.index())?.get(args.runId);
+      if (entry?.kind !== 'run') throw new Error(`run ${args.runId} is no longer in the store`);
+      this.open(entry.doc, entry.dir, panel);
+    });
   }
 
   async show(node?: unknown): Promise<void> {
@@ -31,8 +50,16 @@ export class RunDetailsPanels {
     if (entry.kind !== 'run') throw new UserError(`Run ${entry.id} cannot be read: ${entry.reason}`);
     const open = this.panels.get(entry.id);
     if (open) return open.reveal();
-    const panel = new RunDetailsPanel(this.ctx, entry.doc, entry.dir, () => this.panels.delete(entry.id));
-    this.panels.set(entry.id, panel);
+    this.open(entry.doc, entry.dir);
+  }
+
+  private open(doc: RunDocument, dir: string, revived?: vscode.WebviewPanel): void {
+    this.panels.get(doc.id)?.dispose();
+    const panel = new RunDetailsPanel(this.ctx, doc, dir, revived);
+    panel.host.onDidDispose(() => {
+      if (this.panels.get(doc.id) === panel) this.panels.delete(doc.id);
+    });
+    this.panels.set(doc.id, panel);
   }
 
   /** The panel of a run, if open (for tests and for commands that act on "this run"). */
@@ -41,167 +68,176 @@ export class RunDetailsPanels {
   }
 }
 
-class RunDetailsPanel implements vscode.Disposable {
-  private readonly panel: vscode.WebviewPanel;
-  private readonly disposables: vscode.Disposable[] = [];
+export class RunDetailsPanel implements vscode.Disposable {
+  readonly host: PanelHost<ToDetailsWebview, FromDetailsWebview>;
   private readonly metrics: MetricsTail;
   private readonly output: OutputTail;
-  private ready = false;
+  /** The document as the webview has it: patches are computed against it. */
+  private sent: RunDocument | undefined;
+  private sentPrimary: string | undefined;
+  /** Every read-and-send runs in this chain, so points are never sent twice or out of order. */
   private pumping: Promise<void> = Promise.resolve();
+  /** Points sent since the page last loaded (tests compare it with the points on disk). */
+  pointsSent = 0;
 
   constructor(
     private readonly ctx: RunlogContext,
     private doc: RunDocument,
     private readonly dir: string,
-    onDispose: () => void,
+    revived?: vscode.WebviewPanel,
   ) {
     this.metrics = new MetricsTail(path.join(dir, 'metrics.jsonl'));
     this.output = new OutputTail(path.join(dir, 'output.log'));
-    const webviewRoot = vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'webview');
-    this.panel = vscode.window.createWebviewPanel(
-      'runlog.runDetails',
-      `Run: ${doc.name}`,
-      vscode.ViewColumn.Active,
-      { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [webviewRoot] },
-    );
-    this.panel.iconPath = vscode.Uri.joinPath(ctx.extension.extensionUri, 'media', 'runlog.svg');
-    this.panel.webview.html = html(this.panel.webview, webviewRoot);
-    this.disposables.push(
-      this.panel.onDidDispose(() => {
-        onDispose();
-        this.dispose();
-      }),
-      this.panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
+    this.host = new PanelHost(ctx, {
+      page: PAGE,
+      title: `Run: ${doc.name}`,
+      args: { runId: doc.id } satisfies DetailsArgs,
+      isFromWebview: isFromDetailsWebview,
+      panel: revived,
+    });
+    this.host.own(this.host.onDidReceiveMessage((message) => void this.receive(message)));
+    this.host.own(
       ctx.onDidChangeRuns((ids) => {
         if (!ids || ids.includes(doc.id)) this.pump(true);
       }),
+    );
+    this.host.own(
       ctx.onDidWriteRunFiles((ids) => {
         if (ids.includes(doc.id)) this.pump(false);
       }),
     );
+    this.host.own(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('runlog.primaryMetric')) this.pump(false, true);
+      }),
+    );
+  }
+
+  get runId(): string {
+    return this.doc.id;
   }
 
   reveal(): void {
-    this.panel.reveal();
+    this.host.reveal();
   }
 
-  private async receive(message: unknown): Promise<void> {
-    if (!isFromDetailsWebview(message)) {
-      this.ctx.log.warn(
-        `details webview sent an unexpected message, ignored: ${JSON.stringify(message)?.slice(0, 200)}`,
-      );
-      return;
-    }
+  private async receive(message: FromDetailsWebview): Promise<void> {
     try {
-      await this.handle(message);
+      switch (message.type) {
+        case 'ready':
+          this.queue(() => this.sendAll());
+          return;
+        case 'runCommand':
+          await vscode.commands.executeCommand(message.command, this.doc.id);
+          return;
+        case 'openFile':
+          await vscode.commands.executeCommand(
+            'vscode.open',
+            vscode.Uri.file(fileInsideRun(this.dir, message.relativePath)),
+          );
+          return;
+      }
     } catch (error) {
       this.ctx.reportError(error, `details ${message.type}`);
     }
   }
 
-  private async handle(message: FromDetailsWebview): Promise<void> {
-    switch (message.type) {
-      case 'ready': {
-        this.ready = true;
-        // Start over: a reloaded webview needs everything again.
-        this.metrics.reset();
-        this.output.reset();
-        const [points, output] = await Promise.all([this.metrics.readNew(), this.output.readNew()]);
-        this.post({
-          type: 'setRun',
-          view: this.view(),
-          points: tuples(points),
-          output: output.text,
-          outputTruncated: output.truncated,
-        });
-        return;
-      }
-      case 'runCommand':
-        await vscode.commands.executeCommand(message.command, this.doc.id);
-        return;
-      case 'openFile': {
-        // Only files inside this run's folder may be opened.
-        const target = path.resolve(this.dir, message.relativePath);
-        if (!target.startsWith(this.dir + path.sep))
-          throw new UserError('Runlog only opens files inside the run folder.');
-        await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(target));
-        return;
-      }
-    }
-  }
-
-  /** Sends what changed since the last message; serialised so points are never sent twice or out of order. */
-  private pump(documentChanged: boolean): void {
+  private queue(work: () => Promise<void>): void {
     this.pumping = this.pumping
-      .then(async (): Promise<void> => {
-        if (!this.ready) return;
-        if (documentChanged) {
-          const entry = (await this.ctx.index())?.get(this.doc.id);
-          if (!entry) {
-            this.panel.dispose(); // the run was deleted
-            return;
-          }
-          if (entry.kind === 'run') {
-            this.doc = entry.doc;
-            this.panel.title = `Run: ${entry.doc.name}`;
-            this.post({ type: 'updateRun', view: this.view() });
-          }
-        }
-        const [points, output] = await Promise.all([this.metrics.readNew(), this.output.readNew()]);
-        if (points.length > 0) this.post({ type: 'appendPoints', points: tuples(points) });
-        if (output.text) this.post({ type: 'appendOutput', text: output.text });
-      })
+      .then(work)
       .catch((error: unknown) => this.ctx.log.warn(`details of ${this.doc.id}: ${String(error)}`));
   }
 
-  private view(): RunDetailsView {
-    return {
-      run: this.doc,
-      duration: formatDuration(runDuration(this.doc)),
-      primaryMetric: primaryMetric(this.doc, this.ctx.config.primaryMetric)?.[0],
-    };
+  /** Everything from the start: the page (re)loaded. */
+  private async sendAll(): Promise<void> {
+    this.metrics.reset();
+    this.output.reset();
+    const [points, output] = await Promise.all([this.metrics.readNew(), this.output.readNew()]);
+    this.sent = this.doc;
+    this.sentPrimary = this.primary();
+    this.pointsSent = points.length;
+    this.host.post({
+      type: 'setRun',
+      view: { run: this.doc, duration: this.duration(), primaryMetric: this.sentPrimary },
+      points: tuples(points),
+      output: output.text,
+      outputTruncated: output.truncated,
+    });
   }
 
-  private post(message: ToDetailsWebview): void {
-    void this.panel.webview.postMessage(message);
+  /** Sends what changed since the last message. */
+  private pump(documentChanged: boolean, settingsChanged = false): void {
+    this.queue(async () => {
+      if (!this.sent) return; // the page has not asked yet: its `ready` sends everything
+      if (documentChanged) {
+        const entry = (await this.ctx.index())?.get(this.doc.id);
+        if (!entry) {
+          this.host.dispose(); // the run was deleted
+          return;
+        }
+        if (entry.kind === 'run') {
+          this.doc = entry.doc;
+          this.host.title = `Run: ${entry.doc.name}`;
+        }
+      }
+      const patch = diffDocuments(this.sent, this.doc);
+      const primary = this.primary();
+      if (patch || settingsChanged || primary !== this.sentPrimary) {
+        this.sent = this.doc;
+        this.sentPrimary = primary;
+        this.host.post({
+          type: 'patchRun',
+          changed: patch?.changed ?? {},
+          removed: patch?.removed ?? [],
+          duration: this.duration(),
+          primaryMetric: primary,
+        });
+      }
+      const [points, output] = await Promise.all([this.metrics.readNew(), this.output.readNew()]);
+      if (points.length > 0) {
+        this.pointsSent += points.length;
+        this.host.post({ type: 'appendPoints', points: tuples(points) });
+      }
+      if (output.text) this.host.post({ type: 'appendOutput', text: output.text });
+    });
+  }
+
+  /** Resolves once every update queued so far has been sent (for tests). */
+  async settled(): Promise<void> {
+    await this.pumping;
+  }
+
+  private primary(): string | undefined {
+    return primaryMetric(this.doc, this.ctx.config.primaryMetric)?.[0];
+  }
+
+  private duration(): string {
+    return formatDuration(runDuration(this.doc));
   }
 
   dispose(): void {
-    for (const disposable of this.disposables.splice(0)) disposable.dispose();
-    this.panel.dispose();
+    this.host.dispose();
   }
 }
 
+/** A file the details page asked to open: it must stay inside the run folder, symlinks resolved. */
+function fileInsideRun(dir: string, relativePath: string): string {
+  const outside = () => new UserError('Runlog only opens files inside the run folder.');
+  const target = path.resolve(dir, relativePath);
+  if (!target.startsWith(dir + path.sep)) throw outside();
+  let real: string;
+  try {
+    real = realpathSync(target);
+  } catch {
+    throw new UserError(`${relativePath} is not in the run folder any more.`);
+  }
+  if (!real.startsWith(realpathSync(dir) + path.sep)) throw outside();
+  return real;
+}
+
 function tuples(points: MetricPoint[]): Record<string, PointTuple[]> {
-  const byKey: Record<string, PointTuple[]> = {};
+  const byKey = Object.create(null) as Record<string, PointTuple[]>;
   for (const point of points)
     (byKey[point.key] ??= []).push([point.step, encodeNumber(point.value), point.time]);
   return byKey;
-}
-
-function html(webview: vscode.Webview, root: vscode.Uri): string {
-  const nonce = randomBytes(16).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'details.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'details.css'));
-  const csp = [
-    "default-src 'none'",
-    `img-src ${webview.cspSource} data:`,
-    `style-src ${webview.cspSource} 'unsafe-inline'`,
-    `font-src ${webview.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>Run details</title>
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
 }

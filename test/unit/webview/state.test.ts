@@ -1,12 +1,6 @@
 import assert from 'node:assert/strict';
-import type { RunDetailsView, ToDetailsWebview } from '../../../webview/contract';
-import {
-  applyMessage,
-  createModel,
-  isRunRelativePath,
-  metricNames,
-  sanitizeRun,
-} from '../../../webview/details/state';
+import type { RunDetailsView, ToDetailsWebview } from '../../../webview/details/contract';
+import { applyMessage, createModel, isRunRelativePath, metricNames } from '../../../webview/details/state';
 import { makeRunDocument } from '../../fixtures/runs';
 
 function view(overrides: Partial<RunDetailsView['run']> = {}, primaryMetric?: string): RunDetailsView {
@@ -25,7 +19,16 @@ describe('webview details state', () => {
     const model = createModel();
     assert.equal(applyMessage(model, { type: 'appendPoints', points: { loss: [[0, 1, 0]] } }).kind, 'none');
     assert.equal(applyMessage(model, { type: 'appendOutput', text: 'x' }).kind, 'none');
-    assert.equal(applyMessage(model, { type: 'updateRun', view: view() }).kind, 'none');
+    assert.equal(
+      applyMessage(model, {
+        type: 'patchRun',
+        changed: {},
+        removed: [],
+        duration: '',
+        primaryMetric: undefined,
+      }).kind,
+      'none',
+    );
     for (const bad of [
       null,
       'setRun',
@@ -71,26 +74,44 @@ describe('webview details state', () => {
     applyMessage(model, setRun({ loss: [[0, 2, 0]] }));
     const change = applyMessage(model, {
       type: 'appendPoints',
-      points: { loss: [[1, 1.5, 1]], acc: [[1, 0.5, 1]], empty: [], junk: 'x' },
+      points: { loss: [[1, 1.5, 1]], acc: [[1, 0.5, 1]], empty: [] },
     });
     assert.deepEqual(change, { kind: 'points', metrics: ['loss', 'acc'], newMetrics: ['acc'] });
     assert.equal(model.series.get('loss')?.count, 2);
     assert.equal(applyMessage(model, { type: 'appendPoints', points: { loss: [['x']] } }).kind, 'none');
+    // Outside the contract: rejected whole, nothing applied.
+    const outside = { type: 'appendPoints', points: { loss: [[2, 1, 2]], junk: 'x' } };
+    assert.equal(applyMessage(model, outside).kind, 'none');
+    assert.equal(model.series.get('loss')?.count, 2);
   });
 
-  it('appends output and replaces the document on updateRun', () => {
+  it('appends output and applies patches of the document', () => {
     const model = createModel();
     applyMessage(model, setRun({}, 'a'));
     assert.deepEqual(applyMessage(model, { type: 'appendOutput', text: 'b\nc' }), { kind: 'output' });
     assert.equal(model.output.text, 'ab\nc');
     const summary = { last: 1, min: 1, max: 1, count: 1, step: 0, time: 0 };
+    const before = model.view?.run;
     const change = applyMessage(model, {
-      type: 'updateRun',
-      view: view({ name: 'renamed', status: 'finished', metrics: { f1: summary } }),
+      type: 'patchRun',
+      changed: { name: 'renamed', status: 'finished', metrics: { f1: summary } },
+      removed: ['heartbeatAt'],
+      duration: '13s',
+      primaryMetric: 'f1',
     });
     assert.deepEqual(change, { kind: 'run', newMetrics: ['f1'] });
     assert.equal(model.view?.run.name, 'renamed');
     assert.equal(model.view?.run.status, 'finished');
+    assert.equal(model.view?.run.experiment, before?.experiment, 'fields not in the patch are kept');
+    assert.equal(model.view?.run.heartbeatAt, undefined);
+    assert.equal(model.view?.duration, '13s');
+    assert.equal(model.view?.primaryMetric, 'f1');
+    for (const bad of [
+      { type: 'patchRun', changed: [], removed: [], duration: '' },
+      { type: 'patchRun', changed: {}, removed: [1], duration: '' },
+      { type: 'patchRun', changed: {}, removed: [] },
+    ])
+      assert.equal(applyMessage(model, bad).kind, 'none', JSON.stringify(bad));
   });
 
   it('orders metrics: primary first, then the document, then metrics seen only as points', () => {
@@ -104,39 +125,14 @@ describe('webview details state', () => {
       outputTruncated: false,
     });
     assert.deepEqual(metricNames(model), ['f1', 'loss', 'acc', 'extra']);
-    applyMessage(model, { type: 'updateRun', view: view({ metrics: { loss: summary } }, 'missing') });
-    assert.deepEqual(metricNames(model), ['loss', 'extra']);
-  });
-
-  it('sanitizes run documents written by anyone', () => {
-    assert.equal(sanitizeRun(null), undefined);
-    assert.equal(sanitizeRun({ name: 'no id' }), undefined);
-    const run = sanitizeRun({
-      id: 'r1',
-      params: { ok: 1, nested: { a: [1] }, list: [1, 2], flag: true, none: null },
-      tags: { a: 'b', n: 3 },
-      metrics: { loss: { last: 1 }, bad: 5 },
-      datasets: [{ name: 'd', size: 'big', role: 'weird' }, 'x'],
-      artifacts: [{ path: 'artifacts/a.bin', size: 3 }, { size: 1 }, null],
-      error: { message: 'boom' },
-      capture: 'nope',
-      custom: { kept: true },
+    applyMessage(model, {
+      type: 'patchRun',
+      changed: { metrics: { loss: summary } },
+      removed: [],
+      duration: '',
+      primaryMetric: 'missing',
     });
-    assert.ok(run);
-    assert.equal(run.name, 'r1');
-    assert.deepEqual(run.params, { ok: 1, nested: '{"a":[1]}', list: '[1,2]', flag: true, none: null });
-    assert.deepEqual(run.tags, { a: 'b', n: '3' });
-    assert.deepEqual(Object.keys(run.metrics), ['loss']);
-    assert.equal(run.datasets.length, 1);
-    assert.equal(run.datasets[0].role, 'input');
-    assert.ok(Number.isNaN(run.datasets[0].size));
-    assert.deepEqual(
-      run.artifacts.map((a) => a.path),
-      ['artifacts/a.bin'],
-    );
-    assert.deepEqual(run.error, { type: 'Error', message: 'boom', traceback: undefined });
-    assert.deepEqual(run.capture, {});
-    assert.deepEqual(run.custom, { kept: true });
+    assert.deepEqual(metricNames(model), ['loss', 'extra']);
   });
 
   it('offers only paths inside the run folder for openFile', () => {

@@ -1,0 +1,121 @@
+// The Run details page's message contract, imported by the extension (src/extension/runs/detailsPanel.ts) and by
+// the page. The extension sends run documents already normalized by the core (normalizeRunDocument), so the page
+// checks only the shape of each message; the extension validates everything the page sends.
+import type { RunDocument, RunStatus } from '../../src/core/store/types';
+
+/** [step, value, unix seconds]; value may be the strings "NaN", "Infinity", "-Infinity". */
+export type PointTuple = [number, number | string, number];
+
+export interface RunDetailsView {
+  run: RunDocument;
+  /** Human-readable duration so both sides agree. */
+  duration: string;
+  primaryMetric: string | undefined;
+}
+
+export type ToDetailsWebview =
+  /** Everything, on open and when the webview (re)loads. */
+  | {
+      type: 'setRun';
+      view: RunDetailsView;
+      points: Record<string, PointTuple[]>;
+      output: string;
+      outputTruncated: boolean;
+    }
+  /**
+   * What changed in the run document since the last message (top-level fields; `removed` lists fields that are
+   * gone), with the recomputed duration and the primary metric (a setting the user may change at any time).
+   */
+  | {
+      type: 'patchRun';
+      changed: Partial<RunDocument>;
+      removed: string[];
+      duration: string;
+      primaryMetric: string | undefined;
+    }
+  /** Points appended to metrics.jsonl since the last message. */
+  | { type: 'appendPoints'; points: Record<string, PointTuple[]> }
+  /** Text appended to output.log since the last message. */
+  | { type: 'appendOutput'; text: string };
+
+/** Commands the details page may ask for; each is the same command the palette and the Runs view run. */
+export const DETAILS_COMMANDS = [
+  'runlog.renameRun',
+  'runlog.tagRun',
+  'runlog.openRunOutput',
+  'runlog.revealRun',
+  'runlog.stopRun',
+  'runlog.deleteRun',
+] as const;
+export type DetailsCommand = (typeof DETAILS_COMMANDS)[number];
+
+export type FromDetailsWebview =
+  | { type: 'ready' }
+  | { type: 'runCommand'; command: DetailsCommand }
+  | { type: 'openFile'; relativePath: string };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Extension side: is this a message the details page may send? */
+export function isFromDetailsWebview(message: unknown): message is FromDetailsWebview {
+  if (!isRecord(message)) return false;
+  switch (message.type) {
+    case 'ready':
+      return true;
+    case 'runCommand':
+      return DETAILS_COMMANDS.includes(message.command as DetailsCommand);
+    case 'openFile':
+      return (
+        typeof message.relativePath === 'string' &&
+        message.relativePath.length > 0 &&
+        message.relativePath.length < 4096
+      );
+    default:
+      return false;
+  }
+}
+
+function isView(value: unknown): value is RunDetailsView {
+  return (
+    isRecord(value) &&
+    isRecord(value.run) &&
+    typeof value.run.id === 'string' &&
+    typeof value.duration === 'string' &&
+    (value.primaryMetric === undefined || typeof value.primaryMetric === 'string')
+  );
+}
+
+const isPoints = (value: unknown): value is Record<string, PointTuple[]> =>
+  isRecord(value) && Object.values(value).every(Array.isArray);
+
+/** Webview side: the message as the contract types it, or undefined for anything else. */
+export function parseToDetailsWebview(message: unknown): ToDetailsWebview | undefined {
+  if (!isRecord(message)) return undefined;
+  switch (message.type) {
+    case 'setRun':
+      return isView(message.view) &&
+        isPoints(message.points) &&
+        typeof message.output === 'string' &&
+        typeof message.outputTruncated === 'boolean'
+        ? (message as ToDetailsWebview)
+        : undefined;
+    case 'patchRun':
+      return isRecord(message.changed) &&
+        Array.isArray(message.removed) &&
+        message.removed.every((key) => typeof key === 'string') &&
+        typeof message.duration === 'string' &&
+        (message.primaryMetric === undefined || typeof message.primaryMetric === 'string')
+        ? (message as ToDetailsWebview)
+        : undefined;
+    case 'appendPoints':
+      return isPoints(message.points) ? (message as ToDetailsWebview) : undefined;
+    case 'appendOutput':
+      return typeof message.text === 'string' ? (message as ToDetailsWebview) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export type { RunStatus };
