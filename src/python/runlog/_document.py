@@ -89,6 +89,15 @@ class RunDocument:
 
     # ---------------------------------------------------------------- writing
 
+    def _revive(self, doc):
+        """A reader took a stall (SIGSTOP, a suspended laptop) for a crash and marked the run crashed: this process is
+        alive, so undo the mark (status, the end time it guessed, its "Crashed" error)."""
+        doc["status"] = "running"
+        doc["endTime"] = self.doc.get("endTime")
+        error = doc.get("error")
+        if isinstance(error, dict) and error.get("type") == "Crashed":
+            doc["error"] = self.doc.get("error")
+
     def write(self, first=False, ended=False):
         """Applies the pending edits to run.json under run.json.lock (re-read, apply, write temp, rename).
 
@@ -128,8 +137,8 @@ class RunDocument:
                 for op in ops:
                     _apply(doc, op)
                 if doc.get("status") == "crashed" and not ended:
-                    doc["status"] = "running"  # a reader took a stall for a crash: this process is alive
-            _util.replace_file(path, _util.dumps_doc(doc).encode("utf-8"))
+                    self._revive(doc)
+            _util.replace_file(path, _util.dumps_doc(doc))
         finally:
             if held:
                 _util.release_lock(lock)

@@ -11,6 +11,7 @@ import time
 FLUSH_INTERVAL = 0.25  # metrics.jsonl is appended at least this often: a killed writer loses at most ~this much
 SUMMARY_INTERVAL = 0.5  # run.json is rewritten for new metric summaries at most this often
 HEARTBEAT_INTERVAL = 2.0  # and at least this often while running (the format asks for <= 5 s)
+WARN_EVERY = 10.0  # seconds between two warnings that run.json could not be written
 
 
 class Flusher:
@@ -20,7 +21,8 @@ class Flusher:
         self.document = document
         self._is_ended = is_ended
         self._lock = threading.Lock()
-        self._warned = False
+        self._warned_at = None
+        self._failures = 0
         self._stop = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="runlog-flusher", daemon=True)
 
@@ -36,19 +38,30 @@ class Flusher:
         while not self._stop.wait(FLUSH_INTERVAL):
             try:
                 self.flush()
-            except Exception as e:  # never kill the flusher; say it once
-                if not self._warned:
-                    self._warned = True
-                    try:
-                        sys.__stderr__.write("runlog: could not write run %s: %s\n" % (self.run_id, e))
-                    except Exception:
-                        pass
+            except Exception as e:  # never kill the flusher; keep saying so, at most every WARN_EVERY
+                self.warn(e)
+
+    def warn(self, error):
+        self._failures += 1
+        now = time.monotonic()
+        if self._warned_at is not None and now - self._warned_at < WARN_EVERY:
+            return
+        self._warned_at = now
+        try:
+            sys.__stderr__.write("runlog: could not write run.json of run %s (%d failed writes so far): %s\n"
+                                 % (self.run_id, self._failures, error))
+            sys.__stderr__.flush()
+        except Exception:
+            pass
 
     def flush(self, final=False):
         points = self.points
         document = self.document
         with self._lock:
             points.drain()
+            dropped = points.losses.take_record()
+            if dropped is not None:
+                document.set(("dropped",), dropped)
             since = time.monotonic() - document.last_write
             if points.has_changes and (final or since >= SUMMARY_INTERVAL):
                 for key, summary in points.take_summaries().items():

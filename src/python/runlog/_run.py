@@ -13,12 +13,11 @@ import time
 from . import _capture, _process, _util
 from ._document import RunDocument
 from ._flusher import Flusher
-from ._points import PointWriter
+from ._losses import Losses
+from ._points import MAX_BACKLOG, PointWriter
 from ._values import ended_error, error_info, key as _key, number as _number, step as _step
 
 CAPTURE_WAIT = 10.0  # at the end, how long to wait for the background capture (git, packages)
-
-ENDED_STATUSES = ("finished", "failed", "interrupted", "crashed")
 
 _time = time.time
 
@@ -56,7 +55,9 @@ class Run:
         self._document.write(first=True)
 
         # metrics: the hot path appends (key, value, step|None, time) to the point buffer; the flusher drains it
-        self._points = PointWriter(os.path.join(self.dir, "metrics.jsonl"))
+        self._losses = Losses(run_id)
+        self._points = PointWriter(os.path.join(self.dir, "metrics.jsonl"), self._losses)
+        self._tee = None  # output recording owned by this run (client-only runs; the wrapper owns its own)
         self._buf = self._points.buf
         self._append = self._buf.append
         self._flusher = Flusher(run_id, self._points, self._document, lambda: self._ended)
@@ -102,6 +103,8 @@ class Run:
         if step is not None and step.__class__ is not int:
             step = _step(step)
         self._append((key, value, step, _time()))
+        if len(self._buf) >= MAX_BACKLOG:  # logging faster than the flusher writes: write in this thread
+            self._points.relieve()
 
     def log_metrics(self, metrics, step=None):
         """Logs several points with the same step and time. Nothing is logged if one value is invalid."""
@@ -119,11 +122,16 @@ class Run:
         if self._ended:
             ended_error()
         self._buf.extend(points)
+        if len(self._buf) >= MAX_BACKLOG:
+            self._points.relieve()
 
     def _log_scanned(self, key, value, step):
         """A point read from an output line; dropped later if the code logs the same key itself."""
         if not self._ended:
-            self._points.scan_buf.append((key, value, step, _time()))
+            scan_buf = self._points.scan_buf
+            scan_buf.append((key, value, step, _time()))
+            if len(scan_buf) >= MAX_BACKLOG:
+                self._points.relieve()
 
     # ---------------------------------------------------------------- params, tags, name
 
@@ -170,7 +178,7 @@ class Run:
         parts = rel.split("/")
         if any(part in ("", ".", "..") for part in parts):
             raise ValueError("runlog.log_artifact: not a usable artifact name: %r" % (name or path,))
-        rel = "artifacts/" + rel
+        rel = "artifacts/" + _util.clean_text(rel)  # the copy's name is valid UTF-8, as run.json records it
         dst = os.path.join(self.dir, *rel.split("/"))
         if os.path.isdir(dst):
             shutil.rmtree(dst)
@@ -178,7 +186,8 @@ class Run:
         if os.path.isdir(src):
             os.makedirs(dst, exist_ok=True)
         digest, size, files = _util.digest_path(src, copy_to=dst)
-        entry = {"path": rel, "source": src, "size": size, "sha256": digest, "loggedAt": _util.iso_utc()}
+        entry = _util.put_text({"path": rel}, "source", src)
+        entry.update({"size": size, "sha256": digest, "loggedAt": _util.iso_utc()})
         if os.path.isdir(src):
             entry["files"] = files
         self._document.upsert("artifacts", ("path",), entry)
@@ -196,15 +205,9 @@ class Run:
         if not os.path.exists(src):
             raise FileNotFoundError("runlog.log_dataset: no such file or folder: %s" % src)
         digest, size, files = _util.digest_path(src)
-        entry = {
-            "name": str(name) if name else os.path.basename(src.rstrip("/\\")),
-            "path": src,
-            "role": role,
-            "digest": digest,
-            "size": size,
-            "files": files,
-            "loggedAt": _util.iso_utc(),
-        }
+        entry = _util.put_text({"name": _util.clean_text(str(name) if name else os.path.basename(src.rstrip("/\\")))},
+                               "path", src)
+        entry.update({"role": role, "digest": digest, "size": size, "files": files, "loggedAt": _util.iso_utc()})
         self._document.upsert("datasets", ("path", "role"), entry)
         return entry
 
@@ -261,12 +264,16 @@ class Run:
             self.set_tags(tags)
 
     def _finish(self, status, error=None, exit_code=None, duration=None):
+        """Ends the run. Never raises because the store cannot be written (a full disk): that is warned about."""
         with self._end_lock:
             if self._ended:
                 return
             self._ended = True
         self._append = ended_error
         _process.clear_active(self)
+        if self._tee is not None:
+            self._tee.stop()
+            self._tee = None
         self._flusher.stop(5.0)
         self._capture_thread.join(CAPTURE_WAIT)
         end = _util.iso_utc()
@@ -276,11 +283,24 @@ class Run:
                                                     time.monotonic() - self._start_mono, 3))
         if exit_code is not None:
             self._set(("capture", "exitCode"), exit_code)
-        if error is not None:
-            self._set(("error",), error)
-        self._flusher.flush(final=True)
-        self._points.close()
+        self._set(("error",), error)  # also clears the error of a crashed mark set while this process was stalled
+        try:
+            self._points.close()  # first: points other threads appended while the run ended
+        except Exception:
+            pass
+        try:
+            self._flusher.flush(final=True)
+        except Exception as e:
+            self._flusher.warn(e)
         _process.restore_sigterm()
+
+    def _record_output(self):
+        """Tees this process's stdout/stderr (file descriptors) to output.log until the run ends."""
+        from ._tee import OutputTee
+
+        tee = OutputTee(os.path.join(self.dir, "output.log"), None, self._losses)
+        tee.start()
+        self._tee = tee
 
     def _check_open(self):
         if self._ended:
@@ -290,8 +310,12 @@ class Run:
         self._document.set(path, value)
 
     def flush(self):
-        """Writes buffered points to metrics.jsonl and the pending changes to run.json now."""
-        self._flusher.flush(final=True)
+        """Writes buffered points to metrics.jsonl and the pending changes to run.json now (a failure, e.g. a full
+        disk, is warned about, never raised)."""
+        try:
+            self._flusher.flush(final=True)
+        except Exception as e:
+            self._flusher.warn(e)
 
     # ---------------------------------------------------------------- background capture
 

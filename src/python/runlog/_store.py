@@ -4,6 +4,19 @@ import os
 import sys
 
 
+def nearest_store(cwd=None):
+    """The nearest existing .runlog folder at or above cwd, or None (creates nothing)."""
+    d = os.path.abspath(cwd or os.getcwd())
+    while True:
+        candidate = os.path.join(d, ".runlog")
+        if os.path.isdir(candidate):
+            return candidate
+        parent = os.path.dirname(d)
+        if parent == d:
+            return None
+        d = parent
+
+
 def find_store(cwd=None):
     """RUNLOG_STORE, else the nearest .runlog folder at or above cwd, else ./.runlog (created with .gitignore *)."""
     env = os.environ.get("RUNLOG_STORE")
@@ -11,19 +24,7 @@ def find_store(cwd=None):
     if env:
         path = os.path.abspath(os.path.join(cwd, os.path.expanduser(env)))
     else:
-        path = None
-        d = cwd
-        while True:
-            candidate = os.path.join(d, ".runlog")
-            if os.path.isdir(candidate):
-                path = candidate
-                break
-            parent = os.path.dirname(d)
-            if parent == d:
-                break
-            d = parent
-        if path is None:
-            path = os.path.join(cwd, ".runlog")
+        path = nearest_store(cwd) or os.path.join(cwd, ".runlog")
     created = not os.path.isdir(path)
     os.makedirs(os.path.join(path, "runs"), exist_ok=True)
     if created:
