@@ -109,8 +109,19 @@ def prepare():
             _metadata = False
 
 
+_packages = None
+
+
 def packages():
-    """Sorted name==version of the installed distributions visible to this interpreter."""
+    """Sorted name==version of the installed distributions visible to this interpreter (read once per process:
+    later runs of the process, and forked children, reuse the list)."""
+    global _packages
+    if _packages is None:
+        _packages = _read_packages()
+    return list(_packages)
+
+
+def _read_packages():
     prepare()
     metadata = _metadata
     if not metadata:

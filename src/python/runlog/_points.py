@@ -15,7 +15,9 @@ again and the points that did not fit are counted as dropped (_losses.py).
 import json
 import operator
 import os
+import sys
 import threading
+import time
 
 from . import _util
 
@@ -41,9 +43,12 @@ class PointWriter:
         self._fd = os.open(path, _O_APPEND_FLAGS, 0o644)
 
     def close(self):
-        """Writes what is left (points appended by other threads while the run ended) and closes the file."""
+        """Writes what is left and closes the file. Another thread may have looked up the buffer's append just before
+        the run ended and call it just after: one switch interval lets such threads finish that call first."""
         with self._lock:
             try:
+                self._drain_locked()
+                time.sleep(2 * sys.getswitchinterval())
                 self._drain_locked()
             finally:
                 self._closed = True
