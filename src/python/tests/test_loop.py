@@ -16,7 +16,7 @@ class ClientOnlyRunTest(TempDirTest):
         script = write(os.path.join(self.tmp, "train.py"),
                        "import os, subprocess, sys, runlog\n"
                        "run = runlog.start_run(params={'lr': 0.3})\n"
-                       "print('epoch 1 loss=0.5')\n"
+                       "print('epoch 1 loss=0.5', flush=True)\n"
                        "os.write(2, b'raw stderr\\n')\n"
                        "subprocess.run([sys.executable, '-c', 'print(\"from a child\")'])\n"
                        "run.end()\n"
