@@ -59,10 +59,14 @@ class PointWriter:
 
     def take_summaries(self):
         """{key: summary} of the keys with new points since the last call, in the order keys were first logged."""
-        changed = self._changed
-        if not changed:
-            return {}
-        self._changed = set()
+        with self._lock:  # a logging thread may be draining (back-pressure) and marking keys changed
+            changed = self._changed
+            if not changed:
+                return {}
+            self._changed = set()
+            return self._summaries(changed)
+
+    def _summaries(self, changed):
         summ = self._summ
         out = {}
         for key in [k for k in summ if k in changed]:
