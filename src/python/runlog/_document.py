@@ -53,6 +53,24 @@ def _apply(doc, op):
         apply_upsert(doc, op[1], op[2], op[3])
 
 
+# Fields only ever set whole, by path, and by nothing else: of several queued sets of one path only the last counts.
+# (While run.json cannot be written, e.g. on a full disk, the queue would otherwise grow with every heartbeat.)
+_REPLACED = ("heartbeatAt", "metrics", "dropped")
+
+
+def _compact(ops):
+    seen = set()
+    kept = []
+    for op in reversed(ops):
+        if op[0] == "set" and op[1][0] in _REPLACED and len(op[1]) <= 2:
+            if op[1] in seen:
+                continue
+            seen.add(op[1])
+        kept.append(op)
+    kept.reverse()
+    return kept
+
+
 class RunDocument:
     def __init__(self, run_dir):
         self.dir = run_dir
@@ -116,6 +134,7 @@ class RunDocument:
             op = ("set", ("heartbeatAt",), _util.iso_utc())
             self._ops.append(op)
             apply_set(self.doc, op[1], op[2])
+            self._ops = _compact(self._ops)
             ops = list(self._ops)
         try:
             held = _util.acquire_lock(lock)

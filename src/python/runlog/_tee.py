@@ -10,6 +10,7 @@ import os
 import re
 import sys
 import threading
+import time
 
 # Same as the default of the setting runlog.outputMetrics.pattern in package.json.
 DEFAULT_PATTERN = (
@@ -110,8 +111,9 @@ class OutputTee:
             except OSError:
                 pass
         done = True
+        deadline = time.monotonic() + timeout  # one deadline for both pumps
         for _fd, saved, t in self._pumps:
-            t.join(timeout)
+            t.join(max(0.0, deadline - time.monotonic()))
             if t.is_alive():
                 done = False
             else:

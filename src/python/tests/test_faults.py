@@ -316,6 +316,7 @@ print(json.dumps({"logged": n}))
 """
 
 
+@unittest.skipUnless(POSIX, "resource limits, tmpfs")
 class FullDiskTest(TempDirTest):
     def test_full_disk_writes_whole_lines_warns_and_records_drops(self):
         mnt = small_tmpfs(self, 512 * 1024)
@@ -358,6 +359,7 @@ class FullDiskTest(TempDirTest):
                output_bytes_dropped=dropped["outputBytes"], warnings=len(warnings))
 
 
+@unittest.skipUnless(POSIX, "read-only mounts and permissions")
 class ReadOnlyStoreTest(TempDirTest):
     def test_script_runs_unrecorded_with_one_warning(self):
         store, how = read_only_store(self)

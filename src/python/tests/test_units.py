@@ -191,3 +191,15 @@ class PointWriterTest(unittest.TestCase):
         self.assertEqual(len(warnings), 1)
         self.assertEqual(self.losses.take_record()["points"], 50)
         self.assertIsNone(self.losses.take_record())  # nothing new since
+
+
+class DocumentQueueTest(unittest.TestCase):
+    def test_queued_sets_of_replaced_fields_keep_only_the_last(self):
+        from runlog import _document
+
+        ops = [("default", ("metrics",), {}), ("set", ("metrics", "a"), 1), ("set", ("heartbeatAt",), "t1"),
+               ("set", ("tags", "x"), "1"), ("set", ("metrics", "a"), 2), ("set", ("tags", "x"), "2"),
+               ("set", ("heartbeatAt",), "t2"), ("upsert", "datasets", ("path",), {"path": "p"})]
+        self.assertEqual(_document._compact(ops), [
+            ("default", ("metrics",), {}), ("set", ("tags", "x"), "1"), ("set", ("metrics", "a"), 2),
+            ("set", ("tags", "x"), "2"), ("set", ("heartbeatAt",), "t2"), ("upsert", "datasets", ("path",), {"path": "p"})])
