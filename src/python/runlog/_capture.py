@@ -37,13 +37,22 @@ def user_command():
 def wrapped_command(script=None, module=None, args=()):
     """The user's command behind `python [opts] -m runlog run [runlog opts] script.py args`: `python [opts]
     script.py args` (or `python [opts] -m module args`), as a re-run would type it."""
-    orig = getattr(sys, "orig_argv", None)
-    prefix = [sys.executable]
-    if orig:
-        for i, token in enumerate(orig[1:], 1):
-            if (token == "-m" and i + 1 < len(orig) and orig[i + 1] == "runlog") or token == "-mrunlog":
-                prefix = list(orig[:i])
-                break
+    orig = getattr(sys, "orig_argv", None) or [sys.executable]
+    prefix = [orig[0]]
+    options = []
+    i = 1
+    while i < len(orig):
+        token = orig[i]
+        if (token == "-m" and i + 1 < len(orig) and orig[i + 1] == "runlog") or token == "-mrunlog":
+            prefix = [orig[0]] + options
+            break
+        if not token.startswith("-") or token in ("-c", "-m") or token.startswith(("-c", "-m")):
+            break  # a launcher runs runlog (a debugger's script): keep none of its arguments
+        options.append(token)
+        if token in ("-X", "-W") and i + 1 < len(orig):  # interpreter options with a separate value
+            i += 1
+            options.append(orig[i])
+        i += 1
     target = ["-m", module] if module else [script]
     return prefix + target + list(args)
 

@@ -111,6 +111,13 @@ class TextTest(unittest.TestCase):
             self.assertEqual(_capture.wrapped_command(script="train.py", args=["--lr", "0.3"]),
                              ["python3", "-u", "train.py", "--lr", "0.3"])
             self.assertEqual(_capture.wrapped_command(module="pkg.train", args=[]), ["python3", "-u", "-m", "pkg.train"])
+            sys.orig_argv = ["python3", "-X", "dev", "-mrunlog", "run", "t.py"]
+            self.assertEqual(_capture.wrapped_command(script="t.py"), ["python3", "-X", "dev", "t.py"])
+            # a debugger's launcher runs `-m runlog run`: none of its arguments (ports, ...) belong to a re-run
+            sys.orig_argv = ["/usr/bin/python3", "/x/debugpy/launcher", "--port", "5678", "--", "-m", "runlog", "run",
+                             "--", "t.py", "--lr", "1"]
+            self.assertEqual(_capture.wrapped_command(script="t.py", args=["--lr", "1"]),
+                             ["/usr/bin/python3", "t.py", "--lr", "1"])
         finally:
             if saved is None:
                 del sys.orig_argv
