@@ -1,7 +1,8 @@
 """Output capture for `python -m runlog run`: file-descriptor-level tee of stdout/stderr + metric scanning.
 
-fd 1 and fd 2 are replaced by pipes; one thread per pipe copies every chunk, as soon as it arrives, to the original
-terminal descriptor and to output.log, and hands complete lines to the scanner. Working on descriptors (not on
+fd 1 and fd 2 are replaced by pipes (pseudo-terminals where they were terminals, so the program still sees one);
+one thread per pipe copies every chunk, as soon as it arrives, to the original descriptor and to output.log, and
+hands complete lines to the scanner. Working on descriptors (not on
 sys.stdout) also captures C extensions and child processes.
 """
 
@@ -37,6 +38,33 @@ def _number(text):
     if _INT.match(text):
         return int(text)
     return float(text)  # also nan, inf, -inf, 1e-3, .5
+
+
+def _terminal_like(terminal):
+    """For a descriptor that is a terminal: a pseudo-terminal (read end, write end) of the same size and settings,
+    so the program still sees a terminal (isatty(), colours, progress bars, its width) while its output is recorded.
+    Output post-processing is off on it, so bytes arrive as written (the real terminal still does its own). None
+    when the descriptor is no terminal or no pseudo-terminal can be made (then a pipe is used)."""
+    if os.name != "posix":
+        return None
+    try:
+        if not os.isatty(terminal):
+            return None
+        import fcntl
+        import termios
+
+        master, slave = os.openpty()
+    except (ImportError, OSError):
+        return None
+    try:
+        attrs = termios.tcgetattr(terminal)
+        attrs[1] &= ~termios.OPOST  # oflag: no \n -> \r\n in the recorded bytes
+        termios.tcsetattr(slave, termios.TCSANOW, attrs)
+        size = fcntl.ioctl(terminal, termios.TIOCGWINSZ, b"\0" * 8)
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, size)
+    except (OSError, termios.error):
+        pass  # a terminal all the same, of default size
+    return master, slave
 
 
 class Scanner:
@@ -91,7 +119,7 @@ class OutputTee:
                 saved = os.dup(fd)
             except OSError:  # not open (e.g. started without a console)
                 continue
-            r, w = os.pipe()
+            r, w = _terminal_like(saved) or os.pipe()
             os.dup2(w, fd)
             os.close(w)
             t = threading.Thread(target=self._pump, args=(r, saved), name="runlog-tee-%d" % fd, daemon=True)

@@ -4,6 +4,7 @@ capture of the user's command, and `python -m runlog ls`."""
 import os
 import re
 import sys
+import unittest
 
 from .helpers import TempDirTest, clean_env, only_run, read_doc, read_points, run_python, write
 
@@ -92,3 +93,43 @@ class CliHintTest(TempDirTest):
             self.assertIn('"Runlog: Install Command Line"', err)
             self.assertIn("npx runlog " + " ".join(command), err)
             self.assertIn(self.store, err)
+
+
+@unittest.skipUnless(os.name == "posix", "pseudo-terminals")
+class TerminalTest(TempDirTest):
+    def test_a_terminal_stays_a_terminal_while_output_is_recorded(self):
+        """Run in a (pseudo-)terminal of 123 columns: after start_run() the program still sees a terminal of that
+        width (colours and progress bars keep working), and output.log gets the bytes as printed."""
+        import fcntl
+        import select
+        import struct
+        import subprocess
+        import termios
+
+        master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 123, 0, 0))
+        code = ("import os, shutil, sys, runlog\nrun = runlog.start_run()\n"
+                "print('tty', sys.stdout.isatty(), os.isatty(2), shutil.get_terminal_size().columns)\n"
+                "for i in range(2000):\n    print('line %d' % i)\nrun.end()\nprint('after')\n")
+        p = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.DEVNULL, stdout=slave, stderr=slave,
+                             cwd=self.tmp, env=clean_env(RUNLOG_STORE=self.store))
+        os.close(slave)
+        seen = b""
+        while True:  # the test's side of the terminal: read until the program closed it
+            ready, _, _ = select.select([master], [], [], 30)
+            if not ready:
+                break
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: every writer closed its end
+                break
+            if not data:
+                break
+            seen += data
+        os.close(master)
+        self.assertEqual(p.wait(30), 0)
+        self.assertIn(b"tty True True 123\r\n", seen)  # the terminal shows it all, as a terminal does
+        self.assertIn(b"line 1999\r\nafter\r\n", seen)
+        with open(os.path.join(only_run(self, self.store), "output.log"), "rb") as f:
+            log = f.read()
+        self.assertEqual(log, b"tty True True 123\n" + b"".join(b"line %d\n" % i for i in range(2000)))
