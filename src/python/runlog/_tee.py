@@ -111,6 +111,8 @@ class OutputTee:
         self.losses = losses  # counts output that could not be written (full disk)
         self._log_lock = threading.Lock()
         self._pumps = []  # (fd, saved fd, thread)
+        self._ptys = []  # (fd, saved fd) where fd is now a pseudo-terminal standing for the terminal saved
+        self._winch = None  # the SIGWINCH handler we installed
         self._scan_warned = False
 
     def start(self):
@@ -119,15 +121,60 @@ class OutputTee:
                 saved = os.dup(fd)
             except OSError:  # not open (e.g. started without a console)
                 continue
-            r, w = _terminal_like(saved) or os.pipe()
+            pty = _terminal_like(saved)
+            r, w = pty or os.pipe()
             os.dup2(w, fd)
             os.close(w)
+            if pty:
+                self._ptys.append((fd, saved))
             t = threading.Thread(target=self._pump, args=(r, saved), name="runlog-tee-%d" % fd, daemon=True)
             t.start()
             self._pumps.append((fd, saved, t))
 
+        if self._ptys:
+            self._follow_resizes()
+
+    def _follow_resizes(self):
+        """The pseudo-terminals take the terminal's new size when it is resized (SIGWINCH), unless the program
+        handles SIGWINCH itself."""
+        import signal
+
+        if not hasattr(signal, "SIGWINCH") or threading.current_thread() is not threading.main_thread():
+            return
+        ptys = list(self._ptys)
+
+        def on_resize(signum, frame):
+            import fcntl
+            import termios
+
+            for fd, saved in ptys:
+                try:
+                    fcntl.ioctl(fd, termios.TIOCSWINSZ, fcntl.ioctl(saved, termios.TIOCGWINSZ, b"\0" * 8))
+                except OSError:
+                    pass
+
+        try:
+            if signal.getsignal(signal.SIGWINCH) == signal.SIG_DFL:
+                signal.signal(signal.SIGWINCH, on_resize)
+                self._winch = on_resize
+        except (ValueError, OSError):
+            pass
+
+    def _stop_following_resizes(self):
+        import signal
+
+        if self._winch is None or threading.current_thread() is not threading.main_thread():
+            return
+        try:
+            if signal.getsignal(signal.SIGWINCH) is self._winch:
+                signal.signal(signal.SIGWINCH, signal.SIG_DFL)
+        except (ValueError, OSError):
+            pass
+        self._winch = None
+
     def stop(self, timeout=2.0):
         """Puts the original descriptors back and waits (up to timeout) for what is still in the pipes."""
+        self._stop_following_resizes()
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()

@@ -102,6 +102,7 @@ class TerminalTest(TempDirTest):
         width (colours and progress bars keep working), and output.log gets the bytes as printed."""
         import fcntl
         import select
+        import signal
         import struct
         import subprocess
         import termios
@@ -110,11 +111,22 @@ class TerminalTest(TempDirTest):
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 123, 0, 0))
         code = ("import os, shutil, sys, runlog\nrun = runlog.start_run()\n"
                 "print('tty', sys.stdout.isatty(), os.isatty(2), shutil.get_terminal_size().columns)\n"
-                "for i in range(2000):\n    print('line %d' % i)\nrun.end()\nprint('after')\n")
-        p = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.DEVNULL, stdout=slave, stderr=slave,
+                "for i in range(2000):\n    print('line %d' % i)\n"
+                "sys.stdin.readline()\n"  # the test resizes the terminal meanwhile
+                "print('columns', shutil.get_terminal_size().columns)\nrun.end()\nprint('after')\n")
+        p = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=slave, stderr=slave,
                              cwd=self.tmp, env=clean_env(RUNLOG_STORE=self.store))
-        os.close(slave)
+        self.addCleanup(lambda: p.poll() is None and p.kill())
         seen = b""
+        while b"line 1999\r\n" not in seen:
+            ready, _, _ = select.select([master], [], [], 30)
+            self.assertTrue(ready, seen[-200:])
+            seen += os.read(master, 65536)
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 77, 0, 0))  # the user widens the window
+        p.send_signal(signal.SIGWINCH)  # what the terminal sends its foreground process
+        p.stdin.write(b"\n")
+        p.stdin.close()
+        os.close(slave)
         while True:  # the test's side of the terminal: read until the program closed it
             ready, _, _ = select.select([master], [], [], 30)
             if not ready:
@@ -129,7 +141,9 @@ class TerminalTest(TempDirTest):
         os.close(master)
         self.assertEqual(p.wait(30), 0)
         self.assertIn(b"tty True True 123\r\n", seen)  # the terminal shows it all, as a terminal does
-        self.assertIn(b"line 1999\r\nafter\r\n", seen)
+        # the resize reached the program
+        self.assertTrue(seen.endswith(b"line 1999\r\ncolumns 77\r\nafter\r\n"), seen[-200:])
         with open(os.path.join(only_run(self, self.store), "output.log"), "rb") as f:
             log = f.read()
-        self.assertEqual(log, b"tty True True 123\n" + b"".join(b"line %d\n" % i for i in range(2000)))
+        self.assertEqual(log, b"tty True True 123\n" + b"".join(b"line %d\n" % i for i in range(2000)) +
+                         b"columns 77\n")
