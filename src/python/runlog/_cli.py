@@ -28,7 +28,7 @@ Environment: RUNLOG_STORE, RUNLOG_RUN_ID, RUNLOG_RUN_NAME, RUNLOG_EXPERIMENT, RU
 
 # The `runlog` command line (ls, show, export, ...) is a Node program that comes with the VS Code extension; the
 # Python client only records runs. What to tell someone who typed `python -m runlog ls`:
-NODE_CLI_COMMANDS = ("ls", "list", "show", "export", "rm", "delete", "tag", "rename", "compare", "diff")
+NODE_CLI_COMMANDS = ("ls", "show", "export", "diff", "datasets")
 NODE_CLI_HINT = """runlog: `%s` is a command of the runlog command line, not of the Python client (which records runs:
 `python -m runlog run script.py`). The command line is a Node program that comes with Runlog:
   - in VS Code: run "Runlog: Install Command Line" from the Command Palette, then: runlog %s
@@ -124,7 +124,9 @@ def main(argv):
         sys.stderr.write(NODE_CLI_HINT % (argv[0], rest, rest, store))
         return 2
     if argv[0] != "run":
-        sys.stderr.write("runlog: unknown command %r\n%s" % (argv[0], USAGE))
+        sys.stderr.write("runlog: unknown command %r (the Python client only runs scripts; ls, show and export are "
+                         "commands of the runlog command line: npx runlog, or \"Runlog: Install Command Line\" in VS "
+                         "Code)\n%s" % (argv[0], USAGE))
         return 2
     try:
         opts = _parse(argv[1:])
