@@ -71,6 +71,14 @@ def _compact(ops):
     return kept
 
 
+LOCK_WAIT = 15.0  # seconds a write waits for run.json.lock held by live writers before it retries later
+LOCK_WAIT_FINAL = 60.0  # the write that ends the run waits longer
+
+
+class LockBusy(OSError):
+    pass
+
+
 class RunDocument:
     def __init__(self, run_dir):
         self.dir = run_dir
@@ -137,13 +145,14 @@ class RunDocument:
             self._ops = _compact(self._ops)
             ops = list(self._ops)
         try:
-            held = _util.acquire_lock(lock)
+            held = _util.acquire_lock(lock, timeout=LOCK_WAIT_FINAL if ended else LOCK_WAIT)
         except FileNotFoundError:
             self.orphaned = True
             return
-        if not held:  # a lock never released and never stale: proceed anyway rather than lose the run
-            _util.release_lock(lock)
-            held = _util.acquire_lock(lock, timeout=1.0)
+        if not held:
+            # Live writers kept the lock all that time (each hold shorter than the 10 s that make a lock stale):
+            # never write without it, which could undo their edits. The edits stay queued for the next write.
+            raise LockBusy("run.json.lock stayed taken by live writers; will retry")
         try:
             doc = _util.read_json(path)
             if doc is None:
@@ -159,8 +168,7 @@ class RunDocument:
                     self._revive(doc)
             _util.replace_file(path, _util.dumps_doc(doc))
         finally:
-            if held:
-                _util.release_lock(lock)
+            _util.release_lock(lock)
         with self._lock:
             del self._ops[: len(ops)]
         self.last_write = time.monotonic()

@@ -303,18 +303,30 @@ def _create_lock(lock_path, payload):
             pass
 
 
-def lock_is_abandoned(lock_path, st, now=None):
-    """Whether the lock (whose os.stat is st) may be broken: its owner is gone, or it is stale."""
-    age = (time.time() if now is None else now) - st.st_mtime
+def _read_lock(path):
+    """(identity, content) of the lock file at path, read through one descriptor (so both describe the same file),
+    or None when there is none. identity: (inode, device, mtime, size)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    try:
+        st = os.fstat(fd)
+        content = os.read(fd, 65536)
+    finally:
+        os.close(fd)
+    return (st.st_ino, st.st_dev, st.st_mtime, st.st_size), content
+
+
+def lock_is_abandoned(identity, content, now=None):
+    """Whether a lock (as _read_lock gave it) may be broken: its owner is on this host and gone, or it is stale."""
+    age = (time.time() if now is None else now) - identity[2]
     if age > STALE_LOCK_SEC:
         return True
     try:
-        with open(lock_path, "rb") as f:
-            owner = json.loads(f.read().decode("utf-8"))
-    except FileNotFoundError:
-        return False
-    except (OSError, ValueError):
-        return st.st_size == 0 and age > 2.0  # created but never written: its writer died at once
+        owner = json.loads(content.decode("utf-8"))
+    except ValueError:
+        return identity[3] == 0 and age > 2.0  # created but never written: its writer died at once
     if not isinstance(owner, dict) or owner.get("host") != HOST:
         return False
     pid = owner.get("pid")
@@ -329,16 +341,18 @@ def lock_is_abandoned(lock_path, st, now=None):
     return False
 
 
-def _break_lock(lock_path, st):
-    """Removes the abandoned lock st (and only it: a lock made meanwhile by a live writer is put back)."""
+def _break_lock(lock_path, judged):
+    """Removes the abandoned lock `judged` (as _read_lock gave it), and only it: if what is renamed aside is another
+    lock (a live writer took the lock meanwhile), it is put back. Same inode and same content (the owner's pid and
+    the time it was taken) tell it is the same lock even where inode numbers are reused at once."""
     aside = "%s.broken.%d.%s" % (lock_path, os.getpid(), os.urandom(3).hex())
     try:
         os.rename(lock_path, aside)
     except OSError:
         return
     try:
-        moved = os.stat(aside)
-        if (moved.st_ino, moved.st_dev) != (st.st_ino, st.st_dev):
+        moved = _read_lock(aside)
+        if moved is None or moved[0][:2] != judged[0][:2] or moved[1] != judged[1]:
             try:
                 os.link(aside, lock_path)
             except OSError:
@@ -361,12 +375,11 @@ def acquire_lock(lock_path, timeout=15.0):
     while True:
         if _create_lock(lock_path, payload):
             return True
-        try:
-            st = os.stat(lock_path)
-        except FileNotFoundError:
+        held = _read_lock(lock_path)
+        if held is None:
             continue  # released meanwhile
-        if lock_is_abandoned(lock_path, st):
-            _break_lock(lock_path, st)
+        if lock_is_abandoned(*held):
+            _break_lock(lock_path, held)
             continue
         if time.monotonic() > deadline:
             return False
