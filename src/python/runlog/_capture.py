@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 
-from . import _util
+from . import _lock, _util
 from ._util import HOST
 
 
@@ -79,7 +79,7 @@ def basic(source, command, cwd=None, script=None, args=None, module=None):
     _text_list(capture, "args", list(sys.argv[1:] if args is None else args))
     _util.put_text(capture, "cwd", cwd or os.getcwd())
     capture["pid"] = os.getpid()
-    start = _util.own_process_start()
+    start = _lock.own_process_start()
     if start:
         capture["processStart"] = start
     capture.update({

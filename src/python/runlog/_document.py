@@ -10,7 +10,7 @@ import os
 import threading
 import time
 
-from . import _util
+from . import _lock, _util
 
 
 def apply_set(doc, path, value):
@@ -145,7 +145,7 @@ class RunDocument:
             self._ops = _compact(self._ops)
             ops = list(self._ops)
         try:
-            held = _util.acquire_lock(lock, timeout=LOCK_WAIT_FINAL if ended else LOCK_WAIT)
+            held = _lock.acquire_lock(lock, timeout=LOCK_WAIT_FINAL if ended else LOCK_WAIT)
         except FileNotFoundError:
             self.orphaned = True
             return
@@ -168,7 +168,7 @@ class RunDocument:
                     self._revive(doc)
             _util.replace_file(path, _util.dumps_doc(doc))
         finally:
-            _util.release_lock(lock)
+            _lock.release_lock(lock)
         with self._lock:
             del self._ops[: len(ops)]
         self.last_write = time.monotonic()

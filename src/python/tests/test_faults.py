@@ -19,7 +19,7 @@ import unittest
 
 from .faults import IS_ROOT, read_only_store, report, small_tmpfs, spawn, whole_lines
 from .helpers import TempDirTest, clean_env, only_run, read_doc, run_dirs, run_python, wait_for, write
-from runlog import _util
+from runlog import _lock, _util
 from runlog._points import MAX_BACKLOG
 
 POSIX = os.name == "posix"
@@ -120,8 +120,8 @@ class KillTest(TempDirTest):
             lock = os.path.join(run_dir, "run.json.lock")
             left += os.path.exists(lock)
             # timeout=0: no waiting for the 10 s staleness; only breaking a dead owner's lock can succeed
-            self.assertTrue(_util.acquire_lock(lock, timeout=0))
-            _util.release_lock(lock)
+            self.assertTrue(_lock.acquire_lock(lock, timeout=0))
+            _lock.release_lock(lock)
             self.assertEqual(read_doc(run_dir)["status"], "running")
         report("kill -9 during rewrites", kills=5, locks_left=left)
 
@@ -140,41 +140,41 @@ class LockTest(TempDirTest):
 
     def test_lock_of_a_dead_owner_is_broken_at_once(self):
         lock = self.lock_file({"pid": self.dead_pid(), "host": _util.HOST, "at": _util.iso_utc()})
-        self.assertTrue(_util.acquire_lock(lock, timeout=0))
+        self.assertTrue(_lock.acquire_lock(lock, timeout=0))
         with open(lock) as f:
             self.assertEqual(json.load(f)["pid"], os.getpid())  # ours now, with our identity
-        _util.release_lock(lock)
+        _lock.release_lock(lock)
 
     def test_lock_of_a_reused_pid_is_broken_at_once(self):
         # the pid is alive (this process) but it is not the process that took the lock: processStart differs
         lock = self.lock_file({"pid": os.getpid(), "host": _util.HOST, "processStart": "other-boot:1"})
-        if _util.process_start() is None:  # no /proc: identity unknown, the lock is respected until stale
-            self.assertFalse(_util.acquire_lock(lock, timeout=0))
+        if _lock.process_start() is None:  # no /proc: identity unknown, the lock is respected until stale
+            self.assertFalse(_lock.acquire_lock(lock, timeout=0))
         else:
-            self.assertTrue(_util.acquire_lock(lock, timeout=0))
+            self.assertTrue(_lock.acquire_lock(lock, timeout=0))
 
     def test_lock_of_a_live_owner_is_respected_until_stale(self):
         sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
         self.addCleanup(lambda: (sleeper.kill(), sleeper.wait()))
         lock = self.lock_file({"pid": sleeper.pid, "host": _util.HOST,
-                               "processStart": _util.process_start(sleeper.pid)})
-        self.assertFalse(_util.acquire_lock(lock, timeout=0))
+                               "processStart": _lock.process_start(sleeper.pid)})
+        self.assertFalse(_lock.acquire_lock(lock, timeout=0))
         lock2 = self.lock_file({"pid": 1, "host": "another-host"})  # same file, another host's owner
-        self.assertFalse(_util.acquire_lock(lock2, timeout=0))
-        old = time.time() - _util.STALE_LOCK_SEC - 1
+        self.assertFalse(_lock.acquire_lock(lock2, timeout=0))
+        old = time.time() - _lock.STALE_LOCK_SEC - 1
         os.utime(lock2, (old, old))
-        self.assertTrue(_util.acquire_lock(lock2, timeout=0))
+        self.assertTrue(_lock.acquire_lock(lock2, timeout=0))
 
     def test_lock_is_created_whole(self):
         lock = os.path.join(self.tmp, "run.json.lock")
-        self.assertTrue(_util.acquire_lock(lock, timeout=0))
+        self.assertTrue(_lock.acquire_lock(lock, timeout=0))
         with open(lock) as f:
             owner = json.load(f)
         self.assertEqual(owner["pid"], os.getpid())
         self.assertEqual(owner["host"], _util.HOST)
         self.assertIn("at", owner)
-        if _util.process_start() is not None:
-            self.assertEqual(owner["processStart"], _util.process_start())
+        if _lock.process_start() is not None:
+            self.assertEqual(owner["processStart"], _lock.process_start())
         self.assertEqual(sorted(os.listdir(self.tmp)), ["run.json.lock"])  # no temporary file left
 
 
@@ -183,7 +183,7 @@ class LockTest(TempDirTest):
 CONCURRENT_DRIVER = r"""
 import json, os, sys, traceback
 import runlog
-from runlog import _capture, _util
+from runlog import _capture, _lock, _util
 shared_dir = sys.argv[1]
 _capture.packages()  # read once here; the forked writers reuse it
 pids = []
@@ -198,13 +198,13 @@ for k in range(100):
             path = os.path.join(shared_dir, "run.json")
             for e in range(5):
                 lock = path + ".lock"
-                assert _util.acquire_lock(lock, timeout=60)
+                assert _lock.acquire_lock(lock, timeout=60)
                 try:
                     doc = _util.read_json(path)
                     doc["tags"]["w%d_%d" % (k, e)] = "1"
                     _util.replace_file(path, _util.dumps_doc(doc))
                 finally:
-                    _util.release_lock(lock)
+                    _lock.release_lock(lock)
             run.end()
             code = 0
         except BaseException:
@@ -401,12 +401,12 @@ class RevivedWriterTest(TempDirTest):
         p.send_signal(signal.SIGSTOP)
         # a reader marks it crashed, as the editor's markCrashed does (under the lock)
         lock = path + ".lock"
-        self.assertTrue(_util.acquire_lock(lock, timeout=10))
+        self.assertTrue(_lock.acquire_lock(lock, timeout=10))
         doc = _util.read_json(path)
         doc.update(status="crashed", endTime=doc["heartbeatAt"],
                    error={"type": "Crashed", "message": "The run's process died without closing the run: test."})
         _util.replace_file(path, _util.dumps_doc(doc))
-        _util.release_lock(lock)
+        _lock.release_lock(lock)
         crashed_end = doc["endTime"]
         time.sleep(0.3)  # stays stopped a while: its duration must still count this time
         p.send_signal(signal.SIGCONT)
