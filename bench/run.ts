@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { measurePythonFastLoop, pythonFastLoopSection } from './pythonFastLoopBench';
 
 const repo = join(__dirname, '..');
 const RUNS = Number(process.env.RUNLOG_BENCH_RUNS ?? 10_000);
@@ -44,6 +45,9 @@ function main(): void {
         .split('\n')
         .at(-1)!,
     ) as { points_per_sec: Record<string, number>; ratio: Record<string, number>; points: number };
+
+    console.log('[bench] python client, fast loop…');
+    const fastLoop = measurePythonFastLoop(repo);
 
     console.log(`[bench] generating a store of ${RUNS} runs (50 params, 10 metrics × 1,000 points each)…`);
     const big = join(work, 'big', '.runlog');
@@ -93,6 +97,7 @@ operating system's file cache may hold it, as it does for a user reopening a win
   and a metrics.jsonl of 10,000 points (one file hard-linked into every run, so the listing would pay for reading
   it if it did).
 
+${pythonFastLoopSection(fastLoop)}
 ## How
 
 - \`bench/run.ts\` drives everything; \`bench/storeBench.ts\` holds the store measurements (generate, list, floor, naive,

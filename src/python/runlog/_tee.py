@@ -1,7 +1,8 @@
 """Output capture for `python -m runlog run`: file-descriptor-level tee of stdout/stderr + metric scanning.
 
-fd 1 and fd 2 are replaced by pipes; one thread per pipe copies every chunk, as soon as it arrives, to the original
-terminal descriptor and to output.log, and hands complete lines to the scanner. Working on descriptors (not on
+fd 1 and fd 2 are replaced by pipes (pseudo-terminals where they were terminals, so the program still sees one);
+one thread per pipe copies every chunk, as soon as it arrives, to the original descriptor and to output.log, and
+hands complete lines to the scanner. Working on descriptors (not on
 sys.stdout) also captures C extensions and child processes.
 """
 
@@ -10,6 +11,7 @@ import os
 import re
 import sys
 import threading
+import time
 
 # Same as the default of the setting runlog.outputMetrics.pattern in package.json.
 DEFAULT_PATTERN = (
@@ -36,6 +38,33 @@ def _number(text):
     if _INT.match(text):
         return int(text)
     return float(text)  # also nan, inf, -inf, 1e-3, .5
+
+
+def _terminal_like(terminal):
+    """For a descriptor that is a terminal: a pseudo-terminal (read end, write end) of the same size and settings,
+    so the program still sees a terminal (isatty(), colours, progress bars, its width) while its output is recorded.
+    Output post-processing is off on it, so bytes arrive as written (the real terminal still does its own). None
+    when the descriptor is no terminal or no pseudo-terminal can be made (then a pipe is used)."""
+    if os.name != "posix":
+        return None
+    try:
+        if not os.isatty(terminal):
+            return None
+        import fcntl
+        import termios
+
+        master, slave = os.openpty()
+    except (ImportError, OSError):
+        return None
+    try:
+        attrs = termios.tcgetattr(terminal)
+        attrs[1] &= ~termios.OPOST  # oflag: no \n -> \r\n in the recorded bytes
+        termios.tcsetattr(slave, termios.TCSANOW, attrs)
+        size = fcntl.ioctl(terminal, termios.TIOCGWINSZ, b"\0" * 8)
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, size)
+    except (OSError, termios.error):
+        pass  # a terminal all the same, of default size
+    return master, slave
 
 
 class Scanner:
@@ -76,11 +105,14 @@ class Scanner:
 
 
 class OutputTee:
-    def __init__(self, log_path, scanner=None):
+    def __init__(self, log_path, scanner=None, losses=None):
         self.log_fd = os.open(log_path, _O_LOG, 0o644)
         self.scanner = scanner
+        self.losses = losses  # counts output that could not be written (full disk)
         self._log_lock = threading.Lock()
         self._pumps = []  # (fd, saved fd, thread)
+        self._ptys = []  # (fd, saved fd) where fd is now a pseudo-terminal standing for the terminal saved
+        self._winch = None  # the SIGWINCH handler we installed
         self._scan_warned = False
 
     def start(self):
@@ -89,15 +121,60 @@ class OutputTee:
                 saved = os.dup(fd)
             except OSError:  # not open (e.g. started without a console)
                 continue
-            r, w = os.pipe()
+            pty = _terminal_like(saved)
+            r, w = pty or os.pipe()
             os.dup2(w, fd)
             os.close(w)
+            if pty:
+                self._ptys.append((fd, saved))
             t = threading.Thread(target=self._pump, args=(r, saved), name="runlog-tee-%d" % fd, daemon=True)
             t.start()
             self._pumps.append((fd, saved, t))
 
+        if self._ptys:
+            self._follow_resizes()
+
+    def _follow_resizes(self):
+        """The pseudo-terminals take the terminal's new size when it is resized (SIGWINCH), unless the program
+        handles SIGWINCH itself."""
+        import signal
+
+        if not hasattr(signal, "SIGWINCH") or threading.current_thread() is not threading.main_thread():
+            return
+        ptys = list(self._ptys)
+
+        def on_resize(signum, frame):
+            import fcntl
+            import termios
+
+            for fd, saved in ptys:
+                try:
+                    fcntl.ioctl(fd, termios.TIOCSWINSZ, fcntl.ioctl(saved, termios.TIOCGWINSZ, b"\0" * 8))
+                except OSError:
+                    pass
+
+        try:
+            if signal.getsignal(signal.SIGWINCH) == signal.SIG_DFL:
+                signal.signal(signal.SIGWINCH, on_resize)
+                self._winch = on_resize
+        except (ValueError, OSError):
+            pass
+
+    def _stop_following_resizes(self):
+        import signal
+
+        if self._winch is None or threading.current_thread() is not threading.main_thread():
+            return
+        try:
+            if signal.getsignal(signal.SIGWINCH) is self._winch:
+                signal.signal(signal.SIGWINCH, signal.SIG_DFL)
+        except (ValueError, OSError):
+            pass
+        self._winch = None
+
     def stop(self, timeout=2.0):
         """Puts the original descriptors back and waits (up to timeout) for what is still in the pipes."""
+        self._stop_following_resizes()
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
@@ -108,14 +185,23 @@ class OutputTee:
                 os.dup2(saved, fd)  # drops our write end of the pipe: EOF once no child holds it either
             except OSError:
                 pass
+        done = True
+        deadline = time.monotonic() + timeout  # one deadline for both pumps
         for _fd, saved, t in self._pumps:
-            t.join(timeout)
-            if not t.is_alive():
+            t.join(max(0.0, deadline - time.monotonic()))
+            if t.is_alive():
+                done = False
+            else:
                 try:
                     os.close(saved)
                 except OSError:
                     pass
         self._pumps = []
+        if done:
+            try:
+                os.close(self.log_fd)
+            except OSError:
+                pass
 
     def _pump(self, r, saved):
         terminal = saved
@@ -139,8 +225,9 @@ class OutputTee:
                 with self._log_lock:
                     try:
                         _write_all(self.log_fd, data)
-                    except OSError:
-                        pass
+                    except OSError as e:
+                        if self.losses is not None:
+                            self.losses.dropped_output(len(data), e)
                 if scanner is not None:
                     partial += data
                     if b"\n" in partial:

@@ -1,8 +1,9 @@
-"""Small helpers shared by the client: times, ids, names, JSON values, hashing, the run.json lock protocol.
+"""Small helpers shared by the client: times, ids, names, JSON values, text and raw bytes, hashing, atomic writes.
 
 Everything here follows docs/store-format.md. Stdlib only, Python >= 3.8.
 """
 
+import base64
 import datetime
 import hashlib
 import json
@@ -12,8 +13,6 @@ import socket
 import time
 
 HOST = socket.gethostname()
-
-STALE_LOCK_SEC = 10.0
 
 _UTC = datetime.timezone.utc
 
@@ -94,10 +93,6 @@ def param_value(value):
     return str(value)
 
 
-def dumps_doc(doc):
-    return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-
-
 # ---------------------------------------------------------------------------------------------- hashing
 
 _CHUNK = 1 << 20
@@ -161,55 +156,74 @@ def digest_path(path, copy_to=None):
     return digest, size, 1
 
 
-# ---------------------------------------------------------------------------------------- run.json lock
+# ------------------------------------------------------------------------------------ text and bytes
 
 
-def acquire_lock(lock_path, timeout=15.0):
-    """Creates lock_path exclusively (O_CREAT|O_EXCL) holding {"pid", "host"}; removes a lock older than 10 s.
-
-    Returns True when held. Raises FileNotFoundError when the folder is gone; returns False on timeout.
-    """
-    payload = json.dumps({"pid": os.getpid(), "host": HOST}).encode("utf-8")
-    deadline = time.monotonic() + timeout
-    delay = 0.001
-    while True:
-        try:
-            fd = os.open(lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            try:
-                age = time.time() - os.stat(lock_path).st_mtime
-            except FileNotFoundError:
-                continue  # released meanwhile
-            if age > STALE_LOCK_SEC:
-                try:
-                    os.remove(lock_path)
-                except OSError:
-                    pass
-                continue
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(delay)
-            delay = min(delay * 2, 0.02)
-            continue
-        try:
-            os.write(fd, payload)
-        finally:
-            os.close(fd)
-        return True
-
-
-def release_lock(lock_path):
+def clean_text(text):
+    """text made encodable as UTF-8: bytes that were not UTF-8 (surrogate escapes, as os.fsdecode and sys.argv
+    hold them) and lone surrogates become U+FFFD. Encodable text is returned as it is."""
     try:
-        os.remove(lock_path)
-    except OSError:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
         pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # surrogates that are not escapes of bytes
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def _clean(value):
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(k) if isinstance(k, str) else k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+def raw_bytes_b64(text):
+    """Base64 of the raw bytes behind text (os.fsencode), or None when text is valid UTF-8 as it is."""
+    if not isinstance(text, str) or clean_text(text) is text:
+        return None
+    try:
+        raw = os.fsencode(text)
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogatepass")
+    return base64.b64encode(raw).decode("ascii")
+
+
+def put_text(entry, field, text):
+    """entry[field] = the encodable form of text, and entry[field + "Bytes"] = base64 of its raw bytes when they were
+    not UTF-8 (a Latin-1 file name): the store keeps what is needed to find the file again."""
+    entry[field] = clean_text(text)
+    raw = raw_bytes_b64(text)
+    if raw is not None:
+        entry[field + "Bytes"] = raw
+    return entry
+
+
+def dumps_doc(doc):
+    """run.json text as UTF-8 bytes; text that cannot be encoded (surrogates) is cleaned rather than failing."""
+    try:
+        return (json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        return (json.dumps(_clean(doc), indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
 
 
 def replace_file(path, data):
     """Writes data (bytes) to a temporary file beside path and renames it over path."""
     tmp = "%s.%d.%s.tmp" % (path, os.getpid(), os.urandom(3).hex())
-    with open(tmp, "wb") as f:
-        f.write(data)
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+    except BaseException:  # full disk: leave no partial temporary file behind
+        try:
+            os.remove(tmp)
+        except OSError:
+            pass
+        raise
     for attempt in range(50):
         try:
             os.replace(tmp, path)
@@ -228,7 +242,7 @@ def read_json(path):
     """The parsed JSON object at path, or None when missing / not an object / unparseable."""
     try:
         with open(path, "rb") as f:
-            doc = json.loads(f.read().decode("utf-8"))
+            doc = json.loads(f.read().decode("utf-8-sig", "replace"))  # a BOM (added by some editors) is not an error
     except (OSError, ValueError):
         return None
     return doc if isinstance(doc, dict) else None

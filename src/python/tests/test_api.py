@@ -1,6 +1,8 @@
 """The public API, in this process: run.json contents, metrics.jsonl lines, values, files."""
 
+import contextlib
 import hashlib
+import io
 import json
 import math
 import os
@@ -38,6 +40,13 @@ class ApiTest(TempDirTest):
             if k.startswith("RUNLOG_"):
                 del os.environ[k]
         os.environ["RUNLOG_STORE"] = self.store
+        # in this process: no fd-level tee of the test runner's own output (tested with real processes in
+        # test_loop.py); the start line goes to a buffer that tests can read
+        os.environ["RUNLOG_CAPTURE_OUTPUT"] = "0"
+        self.stderr = io.StringIO()
+        redirect = contextlib.redirect_stderr(self.stderr)
+        redirect.__enter__()
+        self.addCleanup(redirect.__exit__, None, None, None)
 
     def test_run_document_and_points(self):
         with runlog.start_run(name="first", experiment="exp", params={"lr": 0.1, "layers": 3},

@@ -1,10 +1,19 @@
-"""Small pieces: argv params, the output scanner, ids and names, digests."""
+"""Small pieces: argv params, the output scanner, ids and names, digests, text cleaning, the point writer's failure
+branches."""
 
+import base64
+import io
+import json
+import os
 import re
+import shutil
+import sys
+import tempfile
 import unittest
+from unittest import mock
 
 from .helpers import runlog  # noqa: F401  (src/python first on sys.path)
-from runlog import _capture, _tee, _util
+from runlog import _capture, _losses, _points, _tee, _util
 
 
 class ArgvParamsTest(unittest.TestCase):
@@ -76,3 +85,128 @@ class VersionTest(unittest.TestCase):
         with open(os.path.join(SRC, "pyproject.toml")) as f:
             text = f.read()
         self.assertIn('version = "%s"' % runlog.__version__, text)
+
+
+class TextTest(unittest.TestCase):
+    def test_clean_text_and_raw_bytes(self):
+        self.assertIs(_util.clean_text("caf\u00e9"), "caf\u00e9")  # valid text is returned as it is
+        escaped = os.fsdecode(b"caf\xe9")  # what sys.argv and os.listdir hold for Latin-1 bytes
+        self.assertEqual(_util.clean_text(escaped), "caf\ufffd")
+        self.assertEqual(_util.clean_text("a\ud800b"), "a\ufffdb")  # a lone surrogate that is no byte escape
+        self.assertEqual(base64.b64decode(_util.raw_bytes_b64(escaped)), b"caf\xe9")
+        self.assertIsNone(_util.raw_bytes_b64("caf\u00e9"))
+        entry = _util.put_text({}, "path", escaped)
+        self.assertEqual(entry, {"path": "caf\ufffd", "pathBytes": base64.b64encode(b"caf\xe9").decode()})
+        self.assertEqual(_util.put_text({}, "path", "ok"), {"path": "ok"})
+
+    def test_dumps_doc_never_fails_on_surrogates(self):
+        doc = {"k\udce9": ["\udcff", {"x": "\ud800"}], "n": 1}
+        self.assertEqual(json.loads(_util.dumps_doc(doc).decode("utf-8")),
+                         {"k\ufffd": ["\ufffd", {"x": "\ufffd"}], "n": 1})
+
+    def test_wrapped_command_is_the_users(self):
+        saved = getattr(sys, "orig_argv", None)
+        try:
+            sys.orig_argv = ["python3", "-u", "-m", "runlog", "run", "--name", "n", "--", "train.py", "--lr", "0.3"]
+            self.assertEqual(_capture.wrapped_command(script="train.py", args=["--lr", "0.3"]),
+                             ["python3", "-u", "train.py", "--lr", "0.3"])
+            self.assertEqual(_capture.wrapped_command(module="pkg.train", args=[]), ["python3", "-u", "-m", "pkg.train"])
+            sys.orig_argv = ["python3", "-X", "dev", "-mrunlog", "run", "t.py"]
+            self.assertEqual(_capture.wrapped_command(script="t.py"), ["python3", "-X", "dev", "t.py"])
+            # a debugger's launcher runs `-m runlog run`: none of its arguments (ports, ...) belong to a re-run
+            sys.orig_argv = ["/usr/bin/python3", "/x/debugpy/launcher", "--port", "5678", "--", "-m", "runlog", "run",
+                             "--", "t.py", "--lr", "1"]
+            self.assertEqual(_capture.wrapped_command(script="t.py", args=["--lr", "1"]),
+                             ["/usr/bin/python3", "t.py", "--lr", "1"])
+        finally:
+            if saved is None:
+                del sys.orig_argv
+            else:
+                sys.orig_argv = saved
+
+
+def warnings_to(buffer):
+    """Runlog warns on sys.__stderr__ (the process's real stderr, whatever the program did to sys.stderr)."""
+    return mock.patch.object(sys, "__stderr__", buffer)
+
+
+class PointWriterTest(unittest.TestCase):
+    """The branches of a failing write that a real full disk reaches only by chance: os.write and os.ftruncate are
+    replaced to fail exactly where needed (the real full disk is tested in test_faults.py)."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="runlog-test-")
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+        self.path = os.path.join(self.tmp, "metrics.jsonl")
+        self.losses = _losses.Losses("r")
+        self.writer = _points.PointWriter(self.path, self.losses)
+        self.addCleanup(self.writer.close)
+
+    def log(self, *steps):
+        for step in steps:
+            self.writer.buf.append(("x", step, step, 1.0))
+        self.writer.drain()
+
+    def lines(self):
+        with open(self.path, "rb") as f:
+            return f.read()
+
+    def test_short_write_then_error_keeps_whole_lines_only(self):
+        real_write = os.write
+        calls = []
+
+        def short_then_full(fd, data):
+            calls.append(len(data))
+            if len(calls) == 1:
+                return real_write(fd, bytes(data[:40]))  # a line and a half
+            raise OSError(28, "No space left on device")
+
+        with mock.patch.object(_points.os, "write", short_then_full), warnings_to(io.StringIO()) as err:
+            self.log(0, 1, 2)
+        self.assertEqual(self.lines(), b"")  # the first line did not fit whole either: cut off
+        self.assertEqual(self.losses.points, 3)
+        self.assertIn("could not write 3 points", err.getvalue())
+        self.log(3)
+        self.assertEqual([json.loads(line)["step"] for line in self.lines().splitlines()], [3])
+
+    def test_torn_line_that_cannot_be_cut_is_isolated(self):
+        real_write = os.write
+        calls = []
+
+        def torn(fd, data):
+            calls.append(1)
+            if len(calls) == 1:
+                return real_write(fd, bytes(data[:60]))
+            raise OSError(28, "No space left on device")
+
+        with mock.patch.object(_points.os, "write", torn), \
+                mock.patch.object(_points.os, "ftruncate", side_effect=OSError(5, "I/O error")), \
+                warnings_to(io.StringIO()):
+            self.log(0, 1)
+        self.log(2)
+        lines = self.lines().split(b"\n")
+        self.assertEqual(json.loads(lines[0])["step"], 0)
+        self.assertRaises(ValueError, json.loads, lines[1])  # the torn piece: a line of its own, skipped by readers
+        self.assertEqual(json.loads(lines[2])["step"], 2)  # never glued to the next line
+        self.assertEqual(self.losses.points, 1)
+
+    def test_warnings_are_rate_limited_with_counts(self):
+        with warnings_to(io.StringIO()) as err:
+            for _ in range(5):
+                self.losses.dropped_points(10, OSError(28, "No space left on device"))
+        warnings = err.getvalue().splitlines()
+        self.assertEqual(len(warnings), 1)
+        self.assertEqual(self.losses.take_record()["points"], 50)
+        self.assertIsNone(self.losses.take_record())  # nothing new since
+
+
+class DocumentQueueTest(unittest.TestCase):
+    def test_queued_sets_of_replaced_fields_keep_only_the_last(self):
+        from runlog import _document
+
+        ops = [("default", ("metrics",), {}), ("set", ("metrics", "a"), 1), ("set", ("heartbeatAt",), "t1"),
+               ("set", ("tags", "x"), "1"), ("set", ("metrics", "a"), 2), ("set", ("tags", "x"), "2"),
+               ("set", ("heartbeatAt",), "t2"), ("upsert", "datasets", ("path",), {"path": "p"})]
+        self.assertEqual(_document._compact(ops), [
+            ("default", ("metrics",), {}), ("set", ("tags", "x"), "1"), ("set", ("metrics", "a"), 2),
+            ("set", ("tags", "x"), "2"), ("set", ("heartbeatAt",), "t2"), ("upsert", "datasets", ("path",), {"path": "p"})])
