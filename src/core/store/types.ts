@@ -25,10 +25,17 @@ export interface GitCapture {
 
 export interface Capture {
   source?: 'script' | 'client' | 'debug' | 'notebook';
+  /** The user's command as run (`["python", "train.py", "--lr", "0.3"]`). */
   command?: string[];
+  /** Absolute path of the script `python -m runlog run` ran; absent for client-only runs. */
+  script?: string;
+  /** The script's arguments. */
+  args?: string[];
   cwd?: string;
   pid?: number;
   host?: string;
+  /** Linux: `"<boot_id>:<start ticks>"` of the writing process, to verify `pid` before Stop (processIdentity.ts). */
+  processStart?: string;
   user?: string;
   platform?: string;
   python?: { executable?: string; version?: string; implementation?: string };
