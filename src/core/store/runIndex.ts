@@ -50,8 +50,15 @@ export class RunIndex implements Disposable {
   readonly onDidChange = this.changed.event;
 
   private readonly wrote = new Emitter<string[]>();
-  private readonly writeNotifier = new Coalescer<string>((ids) => Promise.resolve(this.wrote.fire(ids)), 30);
-  /** Fires with the ids of running runs whose files (metrics, output…) were written; run.json may be unchanged. */
+  /** Per followed run: a stamp of its other files (metrics, output…), to tell a real write from a repeated event. */
+  private readonly fileStamps = new Map<string, string>();
+  /** Per followed run: a look once more after a burst of events (see followRun). */
+  private readonly trailing = new Map<string, NodeJS.Timeout>();
+  /**
+   * Fires with the ids of running runs whose files (metrics, output…) were written while run.json stayed the same.
+   * One flush of a writer gives ONE event per run: onDidChange when run.json changed too (listeners of onDidChange
+   * re-read the run's files as well), else onDidWriteFiles.
+   */
   readonly onDidWriteFiles = this.wrote.event;
 
   constructor(
@@ -125,10 +132,25 @@ export class RunIndex implements Disposable {
       this.put(id, { entry, stamp });
       changed.push(id);
     });
-    if (changed.length === 0 || this.disposed) return;
-    this.updateRunWatchers();
-    this.changed.fire(changed);
-    this.checkLiveness();
+    const wroteOnly = ids.filter(
+      (id) => this.filesChanged(id) && !changed.includes(id) && this.cache.has(id),
+    );
+    if (this.disposed) return;
+    if (changed.length > 0) {
+      void this.updateRunWatchers();
+      this.changed.fire(changed);
+      this.checkLiveness();
+    }
+    if (wroteOnly.length > 0) this.wrote.fire(wroteOnly);
+  }
+
+  /** Whether a followed run's files changed since the last look (and remembers what they are now). */
+  private filesChanged(id: string): boolean {
+    if (!this.runWatchers.has(id)) return false;
+    const stamp = this.store.filesStamp(id);
+    const before = this.fileStamps.get(id);
+    this.fileStamps.set(id, stamp);
+    return before !== undefined && before !== stamp;
   }
 
   /** Starts following the store; resolves once the watcher sees the folder (so no write after load is missed). */
@@ -154,15 +176,16 @@ export class RunIndex implements Disposable {
     this.storeWatcher.on('error', (error) => this.options.onError?.(error));
     const watcher = this.storeWatcher;
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-    this.updateRunWatchers();
+    await this.updateRunWatchers(); // load resolves once every running run is followed
   }
 
   /**
    * Watches the folders where writes happen: running runs, and unreadable ones (a run folder whose run.json is not
    * written yet). Stops watching runs that have ended.
    */
-  private updateRunWatchers(): void {
-    if (!this.storeWatcher) return;
+  private updateRunWatchers(): Promise<void> {
+    if (!this.storeWatcher) return Promise.resolve();
+    const ready: Promise<void>[] = [];
     const running = new Set(
       this.list()
         // A run shown crashed only in memory is still followed: a stalled writer may come back.
@@ -176,20 +199,35 @@ export class RunIndex implements Disposable {
       if (!running.has(id)) {
         void watcher.close();
         this.runWatchers.delete(id);
+        this.fileStamps.delete(id);
+        clearTimeout(this.trailing.get(id));
+        this.trailing.delete(id);
       }
     }
     for (const id of running) {
       if (this.runWatchers.has(id)) continue;
       const watcher = watch(this.store.layout.runDir(id), { depth: 0, ignoreInitial: true, atomic: false });
+      // chokidar drops a change of the same file within 50 ms of the previous one (no trailing event), so a burst
+      // is followed by one more look once it is over; the stamps make that look free when nothing is new.
       watcher.on('all', () => {
         this.refresher.request(id);
-        this.writeNotifier.request(id);
+        clearTimeout(this.trailing.get(id));
+        this.trailing.set(
+          id,
+          setTimeout(() => this.refresher.request(id), TRAILING_LOOK_MS),
+        );
       });
       // Writes made before the watcher was ready would be missed: look once more when it is.
-      watcher.on('ready', () => this.refresher.request(id));
+      ready.push(
+        new Promise<void>((resolve) => watcher.once('ready', () => resolve())).then(() => {
+          this.fileStamps.set(id, this.store.filesStamp(id));
+          this.refresher.request(id);
+        }),
+      );
       watcher.on('error', (error) => this.options.onError?.(error));
       this.runWatchers.set(id, watcher);
     }
+    return Promise.all(ready).then(() => undefined);
   }
 
   /**
@@ -242,16 +280,19 @@ export class RunIndex implements Disposable {
   dispose(): void {
     this.disposed = true;
     this.refresher.dispose();
-    this.writeNotifier.dispose();
     this.changed.dispose();
     this.wrote.dispose();
     if (this.livenessTimer) clearInterval(this.livenessTimer);
     if (this.storePoll) clearInterval(this.storePoll);
     void this.storeWatcher?.close();
     for (const watcher of this.runWatchers.values()) void watcher.close();
+    for (const timer of this.trailing.values()) clearTimeout(timer);
     this.runWatchers.clear();
   }
 }
+
+/** Longer than chokidar's 50 ms throttle of repeated changes to one file. */
+const TRAILING_LOOK_MS = 80;
 
 function runIdOf(runsDir: string, path: string): string | undefined {
   const rel = relative(runsDir, path);

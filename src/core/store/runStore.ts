@@ -6,6 +6,7 @@ import {
   fstatSync,
   lstatSync,
   openSync,
+  readdirSync,
   readFileSync,
   statSync,
 } from 'node:fs';
@@ -146,6 +147,28 @@ export class RunStore {
   documentStamp(id: string): string | undefined {
     const info = statSync(this.layout.runDocument(id), { throwIfNoEntry: false });
     return info ? `${info.mtimeMs}:${info.size}:${info.ino}` : undefined;
+  }
+
+  /**
+   * Size and modification time of every file of a run folder except run.json (metrics, output, cells…): tells
+   * whether a running run wrote something since the last look, whatever its watcher reported.
+   */
+  filesStamp(id: string): string {
+    const dir = this.layout.runDir(id);
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return '';
+    }
+    return names
+      .filter((name) => !name.startsWith('.') && !name.startsWith('run.json'))
+      .sort()
+      .map((name) => {
+        const info = statSync(`${dir}/${name}`, { throwIfNoEntry: false });
+        return info ? `${name}:${info.size}:${info.mtimeMs}` : '';
+      })
+      .join('|');
   }
 
   rename(id: string, name: string): Promise<RunDocument> {
