@@ -26,6 +26,8 @@ import type { RunDocument, RunEntry } from './types';
 export interface RunStoreOptions {
   /** The liveness rule's view of the machine (tests use a fake clock and process table). */
   probe?: LivenessProbe;
+  /** How long an edit waits for another writer's lock (default 3 s); an orphaned lock is broken without waiting. */
+  lockTimeoutMs?: number;
 }
 
 /** The store on disk: finds runs, reads them, and makes the few edits the editor is allowed (rename, tag, crash,
@@ -34,10 +36,12 @@ export class RunStore {
   readonly layout: StoreLayout;
 
   readonly probe: LivenessProbe;
+  private readonly lockTimeoutMs: number;
 
   constructor(root: string, options: RunStoreOptions = {}) {
     this.layout = new StoreLayout(root);
     this.probe = options.probe ?? systemProbe;
+    this.lockTimeoutMs = options.lockTimeoutMs ?? 3000;
   }
 
   get root(): string {
@@ -221,7 +225,9 @@ export class RunStore {
     const dir = resolveInside(this.layout.runsDir, id, 'run folder');
     const file = dir.ok ? resolveInside(dir.path, 'run.json', 'run.json') : dir;
     if (!file.ok) throw new UnreadableRunError(`Runlog will not edit run ${id}: ${file.reason}`);
-    const doc = await updateRunDocument(this.layout.runDocument(id), id, change);
+    const doc = await updateRunDocument(this.layout.runDocument(id), id, change, {
+      timeoutMs: this.lockTimeoutMs,
+    });
     return withLiveness(doc, this.probe).doc;
   }
 
