@@ -205,7 +205,8 @@ function params(value: unknown, note: Note): Dict<ParamValue> {
   const raw = objectField(value, 'params', note);
   for (const key of Object.keys(raw)) {
     const param = raw[key];
-    if (param === null || ['string', 'number', 'boolean'].includes(typeof param)) {
+    const type = typeof param;
+    if (param === null || type === 'string' || type === 'number' || type === 'boolean') {
       result[key] = param as ParamValue;
     } else {
       // A structured value (a list, a nested config) is shown as its JSON text rather than dropped.
@@ -236,8 +237,8 @@ function metrics(value: unknown, note: Note): Dict<MetricSummary> {
   const result = dict<MetricSummary>();
   const raw = objectField(value, 'metrics', note);
   for (const key of Object.keys(raw)) {
-    const field = `metrics.${key}`;
     const summary = raw[key];
+    const field = `metrics.${key}`;
     if (!isPlainObject(summary)) {
       note(field, `is ${typeName(summary)}, not a metric summary; skipped`);
       continue;
@@ -247,28 +248,41 @@ function metrics(value: unknown, note: Note): Dict<MetricSummary> {
       note(`${field}.last`, `is ${short(summary.last)}, not a number; metric skipped`);
       continue;
     }
-    const num = (name: 'min' | 'max'): StoredNumber => {
-      const stored = storedNumber(summary[name]);
-      if (stored === undefined)
-        note(`${field}.${name}`, `is ${short(summary[name])}; read as the last value`);
-      return stored ?? last;
-    };
-    const int = (name: 'count' | 'step' | 'time', fallback: number): number => {
-      const raw = summary[name];
-      if (typeof raw === 'number' && Number.isFinite(raw)) return raw;
-      note(`${field}.${name}`, `is ${short(raw)}, not a number; read as ${fallback}`);
-      return fallback;
-    };
     result[key] = {
       last,
-      min: num('min'),
-      max: num('max'),
-      count: int('count', 1),
-      step: int('step', 0),
-      time: int('time', 0),
+      min: bound(summary, 'min', last, field, note),
+      max: bound(summary, 'max', last, field, note),
+      count: finite(summary, 'count', 1, field, note),
+      step: finite(summary, 'step', 0, field, note),
+      time: finite(summary, 'time', 0, field, note),
     };
   }
   return result;
+}
+
+function bound(
+  summary: Record<string, unknown>,
+  name: 'min' | 'max',
+  last: StoredNumber,
+  field: string,
+  note: Note,
+): StoredNumber {
+  const stored = storedNumber(summary[name]);
+  if (stored === undefined) note(`${field}.${name}`, `is ${short(summary[name])}; read as the last value`);
+  return stored ?? last;
+}
+
+function finite(
+  summary: Record<string, unknown>,
+  name: 'count' | 'step' | 'time',
+  fallback: number,
+  field: string,
+  note: Note,
+): number {
+  const raw = summary[name];
+  if (typeof raw === 'number' && Number.isFinite(raw)) return raw;
+  note(`${field}.${name}`, `is ${short(raw)}, not a number; read as ${fallback}`);
+  return fallback;
 }
 
 const SOURCES = ['script', 'client', 'debug', 'notebook'];
