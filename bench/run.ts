@@ -61,6 +61,8 @@ function main(): void {
     console.log('[bench] live latency…');
     const live = node(['live', join(work, 'live', '.runlog'), '60']);
     const pyLive = node(['python-live', join(work, 'pylive', '.runlog'), '20']);
+    console.log('[bench] export of a large metrics file…');
+    const exported = exportBench(join(work, 'export'));
 
     const cold = median(lists.map((l) => l.coldMs as number));
     const warmList = median(lists.map((l) => l.warmListMs as number));
@@ -96,6 +98,8 @@ operating system's file cache may hold it, as it does for a user reopening a win
 - The store for the listing benchmark: ${RUNS.toLocaleString('en')} run folders, each with a run.json of 50 params and 10 metric summaries
   and a metrics.jsonl of 10,000 points (one file hard-linked into every run, so the listing would pay for reading
   it if it did).
+- **Export of a ${exported.mib} MiB metrics.jsonl** (${fmtRate(exported.points)} points, over V8's 512 MiB string limit) as CSV,
+  streamed in 4 MiB chunks: ${(Number(exported.ms) / 1000).toFixed(1)} s, peak memory growth ${Number(exported.peakRssGrowthMB).toFixed(0)} MB RSS (\`bench/exportBench.ts\`).
 
 ${pythonFastLoopSection(fastLoop)}
 ## How
@@ -112,6 +116,21 @@ ${pythonFastLoopSection(fastLoop)}
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** bench/exportBench.ts in a fresh process; RUNLOG_BENCH_EXPORT_MIB sets the file size (default 600). */
+function exportBench(folder: string): Record<string, number> {
+  const mib = process.env.RUNLOG_BENCH_EXPORT_MIB ?? '600';
+  const out = execFileSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', join(__dirname, 'exportBench.ts'), folder, mib],
+    {
+      cwd: repo,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  return JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, number>;
 }
 
 function fmtRate(value: unknown): string {

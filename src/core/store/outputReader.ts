@@ -7,6 +7,8 @@ export class OutputTail {
   constructor(
     readonly file: string,
     private readonly initialBytes = 64 * 1024,
+    /** More new output than this in one read (a panel hidden while a run printed gigabytes) is skipped to its tail. */
+    private readonly maxBytes = 4 * 1024 * 1024,
   ) {}
 
   /** Forget what was read: the next read starts from the tail again. */
@@ -27,10 +29,18 @@ export class OutputTail {
       const { size } = await handle.stat();
       let truncated = false;
       if (this.offset === undefined || size < this.offset) {
-        this.offset = Math.max(0, size - this.initialBytes);
+        // One byte before the tail, so a tail that starts exactly at a line start keeps that line.
+        this.offset = Math.max(0, size - this.initialBytes - 1);
         truncated = this.offset > 0;
       }
       if (size === this.offset) return { text: '', truncated };
+      let skipped = '';
+      if (size - this.offset > this.maxBytes) {
+        const jumped = size - this.initialBytes - 1 - this.offset;
+        skipped = `\n[… ${(jumped / 1024 / 1024).toFixed(1)} MiB of output skipped; the whole output is in ${this.file} …]\n`;
+        this.offset += jumped;
+        truncated = true;
+      }
       const buffer = Buffer.alloc(size - this.offset);
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, this.offset);
       // Do not split a UTF-8 character: stop before an incomplete trailing sequence.
@@ -38,7 +48,7 @@ export class OutputTail {
       this.offset += end;
       let text = buffer.toString('utf8', 0, end);
       if (truncated) text = text.slice(text.indexOf('\n') + 1); // start at a whole line
-      return { text, truncated };
+      return { text: skipped + text, truncated };
     } finally {
       await handle.close();
     }

@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { Coalescer } from '../util/coalescer';
 import { Emitter, type Disposable } from '../util/emitter';
-import { crashReason, systemProbe, type LivenessProbe } from './liveness';
+import { withLiveness } from './liveness';
 import type { RunStore } from './runStore';
-import { isRunning, type RunEntry } from './types';
+import type { RunEntry } from './types';
 
 export interface RunIndexOptions {
   /** Follow the store on disk and fire onDidChange (the extension); off for one-shot readers (the CLI). */
@@ -14,7 +14,11 @@ export interface RunIndexOptions {
   debounceMs?: number;
   /** How often running runs are checked for a dead process. */
   livenessIntervalMs?: number;
-  probe?: LivenessProbe;
+  /**
+   * Record in run.json that a dead `running` run crashed. Only the extension, which supervises runs, turns this on;
+   * every other reader shows the crash in memory and changes no file (docs/store-format.md, "Reading never writes").
+   */
+  persistCrashes?: boolean;
   onError?: (error: unknown) => void;
 }
 
@@ -39,21 +43,28 @@ export class RunIndex implements Disposable {
   private storePoll: NodeJS.Timeout | undefined;
   private loaded: Promise<void> | undefined;
   private disposed = false;
-  private readonly probe: LivenessProbe;
+  /** Runs whose crash is being recorded (or could not be), so a slow lock does not start a second write. */
+  private readonly persisting = new Set<string>();
 
   /** Fires with the ids of runs that were added, changed or removed. */
   readonly onDidChange = this.changed.event;
 
   private readonly wrote = new Emitter<string[]>();
-  private readonly writeNotifier = new Coalescer<string>((ids) => Promise.resolve(this.wrote.fire(ids)), 30);
-  /** Fires with the ids of running runs whose files (metrics, output…) were written; run.json may be unchanged. */
+  /** Per followed run: a stamp of its other files (metrics, output…), to tell a real write from a repeated event. */
+  private readonly fileStamps = new Map<string, string>();
+  /** Per followed run: a look once more after a burst of events (see followRun). */
+  private readonly trailing = new Map<string, NodeJS.Timeout>();
+  /**
+   * Fires with the ids of running runs whose files (metrics, output…) were written while run.json stayed the same.
+   * One flush of a writer gives ONE event per run: onDidChange when run.json changed too (listeners of onDidChange
+   * re-read the run's files as well), else onDidWriteFiles.
+   */
   readonly onDidWriteFiles = this.wrote.event;
 
   constructor(
     readonly store: RunStore,
     private readonly options: RunIndexOptions = {},
   ) {
-    this.probe = options.probe ?? systemProbe;
     this.refresher = new Coalescer((ids) => this.refreshIds(ids), options.debounceMs ?? 30, options.onError);
   }
 
@@ -103,7 +114,7 @@ export class RunIndex implements Disposable {
       this.put(id, { entry: this.store.readEntry(id), stamp });
     });
     if (this.options.watch) await this.startWatching();
-    await this.checkLiveness();
+    this.checkLiveness();
   }
 
   private async refreshIds(ids: string[]): Promise<void> {
@@ -121,10 +132,25 @@ export class RunIndex implements Disposable {
       this.put(id, { entry, stamp });
       changed.push(id);
     });
-    if (changed.length === 0 || this.disposed) return;
-    this.updateRunWatchers();
-    this.changed.fire(changed);
-    await this.checkLiveness();
+    const wroteOnly = ids.filter(
+      (id) => this.filesChanged(id) && !changed.includes(id) && this.cache.has(id),
+    );
+    if (this.disposed) return;
+    if (changed.length > 0) {
+      void this.updateRunWatchers();
+      this.changed.fire(changed);
+      this.checkLiveness();
+    }
+    if (wroteOnly.length > 0) this.wrote.fire(wroteOnly);
+  }
+
+  /** Whether a followed run's files changed since the last look (and remembers what they are now). */
+  private filesChanged(id: string): boolean {
+    if (!this.runWatchers.has(id)) return false;
+    const stamp = this.store.filesStamp(id);
+    const before = this.fileStamps.get(id);
+    this.fileStamps.set(id, stamp);
+    return before !== undefined && before !== stamp;
   }
 
   /** Starts following the store; resolves once the watcher sees the folder (so no write after load is missed). */
@@ -150,71 +176,86 @@ export class RunIndex implements Disposable {
     this.storeWatcher.on('error', (error) => this.options.onError?.(error));
     const watcher = this.storeWatcher;
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-    this.updateRunWatchers();
+    await this.updateRunWatchers(); // load resolves once every running run is followed
   }
 
   /**
    * Watches the folders where writes happen: running runs, and unreadable ones (a run folder whose run.json is not
    * written yet). Stops watching runs that have ended.
    */
-  private updateRunWatchers(): void {
-    if (!this.storeWatcher) return;
+  private updateRunWatchers(): Promise<void> {
+    if (!this.storeWatcher) return Promise.resolve();
+    const ready: Promise<void>[] = [];
     const running = new Set(
       this.list()
-        .filter((entry) => entry.kind === 'unreadable' || isRunning(entry))
+        // A run shown crashed only in memory is still followed: a stalled writer may come back.
+        .filter(
+          (entry) =>
+            entry.kind === 'unreadable' || entry.doc.status === 'running' || entry.crash !== undefined,
+        )
         .map((entry) => entry.id),
     );
     for (const [id, watcher] of this.runWatchers) {
       if (!running.has(id)) {
         void watcher.close();
         this.runWatchers.delete(id);
+        this.fileStamps.delete(id);
+        clearTimeout(this.trailing.get(id));
+        this.trailing.delete(id);
       }
     }
     for (const id of running) {
       if (this.runWatchers.has(id)) continue;
       const watcher = watch(this.store.layout.runDir(id), { depth: 0, ignoreInitial: true, atomic: false });
+      // chokidar drops a change of the same file within 50 ms of the previous one (no trailing event), so a burst
+      // is followed by one more look once it is over; the stamps make that look free when nothing is new.
       watcher.on('all', () => {
         this.refresher.request(id);
-        this.writeNotifier.request(id);
+        clearTimeout(this.trailing.get(id));
+        this.trailing.set(
+          id,
+          setTimeout(() => this.refresher.request(id), TRAILING_LOOK_MS),
+        );
       });
       // Writes made before the watcher was ready would be missed: look once more when it is.
-      watcher.on('ready', () => {
-        this.refresher.request(id);
-        this.writeNotifier.request(id);
-      });
+      ready.push(
+        new Promise<void>((resolve) => watcher.once('ready', () => resolve())).then(() => {
+          this.fileStamps.set(id, this.store.filesStamp(id));
+          this.refresher.request(id);
+        }),
+      );
       watcher.on('error', (error) => this.options.onError?.(error));
       this.runWatchers.set(id, watcher);
     }
+    return Promise.all(ready).then(() => undefined);
   }
 
-  /** Marks running runs whose process is gone as crashed; re-checks on a timer while any run is running. */
-  private async checkLiveness(): Promise<void> {
+  /**
+   * Applies the liveness rule again to runs shown running (time passes without any file changing), and, when
+   * `persistCrashes` is on, records crashes in the background: listing never waits for a lock. Re-checks on a
+   * timer while any run is running.
+   */
+  private checkLiveness(): void {
     let anyRunning = false;
-    for (const entry of this.list()) {
-      if (!isRunning(entry)) continue;
-      const reason = crashReason(entry.doc, this.probe);
-      if (!reason) {
-        anyRunning = true;
-        continue;
+    const crashed: string[] = [];
+    for (const [id, cached] of this.cache) {
+      const { entry } = cached;
+      if (entry.kind !== 'run') continue;
+      if (entry.doc.status === 'running') {
+        const seen = withLiveness(entry.doc, this.store.probe);
+        if (!seen.crash) {
+          anyRunning = true;
+          continue;
+        }
+        this.put(id, { ...cached, entry: { ...entry, doc: seen.doc, crash: seen.crash } });
+        crashed.push(id);
       }
-      try {
-        const doc = await this.store.markCrashed(entry.id, reason);
-        this.put(entry.id, { entry: { ...entry, doc }, stamp: this.store.documentStamp(entry.id) });
-      } catch (error) {
-        // Read-only store or a busy lock: show it crashed all the same; the next check tries to record it again.
-        this.put(entry.id, {
-          entry: { ...entry, doc: { ...entry.doc, status: 'crashed' } },
-          stamp: undefined,
-        });
-        this.options.onError?.(error);
-      }
-      this.changed.fire([entry.id]);
+      const current = this.cache.get(id)?.entry;
+      if (current?.kind === 'run' && current.crash) this.persistCrash(id, current.crash);
     }
+    if (crashed.length > 0) this.changed.fire(crashed);
     if (anyRunning && this.options.watch && !this.livenessTimer && !this.disposed) {
-      this.livenessTimer = setInterval(
-        () => void this.checkLiveness(),
-        this.options.livenessIntervalMs ?? 2000,
-      );
+      this.livenessTimer = setInterval(() => this.checkLiveness(), this.options.livenessIntervalMs ?? 2000);
       this.livenessTimer.unref();
     } else if (!anyRunning && this.livenessTimer) {
       clearInterval(this.livenessTimer);
@@ -222,19 +263,36 @@ export class RunIndex implements Disposable {
     }
   }
 
+  private persistCrash(id: string, reason: string): void {
+    if (!this.options.persistCrashes || this.persisting.has(id) || this.disposed) return;
+    this.persisting.add(id);
+    this.store.markCrashed(id, reason).then(
+      () => {
+        this.persisting.delete(id);
+        // The rewrite changes run.json's stamp: the run's watcher (or this refresh) re-reads it, once.
+        if (!this.runWatchers.has(id)) this.refresher.request(id);
+      },
+      // A read-only store or a busy lock: the run is still shown crashed; not retried until the index is reopened.
+      (error: unknown) => this.options.onError?.(error),
+    );
+  }
+
   dispose(): void {
     this.disposed = true;
     this.refresher.dispose();
-    this.writeNotifier.dispose();
     this.changed.dispose();
     this.wrote.dispose();
     if (this.livenessTimer) clearInterval(this.livenessTimer);
     if (this.storePoll) clearInterval(this.storePoll);
     void this.storeWatcher?.close();
     for (const watcher of this.runWatchers.values()) void watcher.close();
+    for (const timer of this.trailing.values()) clearTimeout(timer);
     this.runWatchers.clear();
   }
 }
+
+/** Longer than chokidar's 50 ms throttle of repeated changes to one file. */
+const TRAILING_LOOK_MS = 80;
 
 function runIdOf(runsDir: string, path: string): string | undefined {
   const rel = relative(runsDir, path);

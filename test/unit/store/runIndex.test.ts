@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { RunIndex } from '../../../src/core/store/runIndex';
 import { RunStore } from '../../../src/core/store/runStore';
-import { makeRunDocument, series, tempStore, writeRun } from '../../fixtures/runs';
+import { makeRunDocument, pointLine, series, tempStore, writeRun } from '../../fixtures/runs';
 
 function untilChange(index: RunIndex, timeoutMs = 5000): Promise<string[]> {
   return new Promise((resolve, reject) => {
@@ -96,21 +97,102 @@ describe('the run index', () => {
     assert.equal(entry?.kind === 'run' && entry.doc.metrics.loss.last, 0.3);
   });
 
-  it('marks a running run whose process is gone as crashed, on disk', async () => {
+  it('shows a running run whose process is gone as crashed, and changes no file', async () => {
     const root = tempStore();
     const dead = spawnSync(process.execPath, ['-e', '0']).pid;
     const doc = writeRun(root, {
       status: 'running',
       endTime: null,
-      capture: { pid: dead, host: (await import('node:os')).hostname() },
+      heartbeatAt: new Date().toISOString(),
+      capture: { pid: dead, host: hostname() },
     });
+    const file = join(root, 'runs', doc.id, 'run.json');
+    const before = readFileSync(file, 'utf8');
     index = new RunIndex(new RunStore(root));
     await index.load();
     const entry = index.get(doc.id);
     assert.equal(entry?.kind === 'run' && entry.doc.status, 'crashed');
-    const onDisk = new RunStore(root).readEntry(doc.id);
-    assert.equal(onDisk.kind === 'run' && onDisk.doc.status, 'crashed');
+    assert.equal(entry?.kind === 'run' && entry.crash, `process ${dead} is gone`);
+    assert.equal(readFileSync(file, 'utf8'), before, 'run.json untouched');
+    assert.deepEqual(readdirSync(join(root, 'runs', doc.id)), ['run.json'], 'no lock or temporary file left');
+  });
+
+  it('records the crash on disk only when asked to (the extension)', async () => {
+    const root = tempStore();
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    const doc = writeRun(root, {
+      status: 'running',
+      endTime: null,
+      heartbeatAt: '2026-11-01T10:00:05.000Z',
+      startTime: '2026-11-01T10:00:00.000Z',
+      capture: { pid: dead, host: hostname() },
+    });
+    index = new RunIndex(new RunStore(root), { persistCrashes: true });
+    await index.load();
+    const store = new RunStore(root);
+    await waitFor(() => {
+      const onDisk = store.readEntry(doc.id);
+      return onDisk.kind === 'run' && onDisk.doc.status === 'crashed' && onDisk.crash === undefined;
+    });
+    const onDisk = store.readEntry(doc.id);
+    assert.equal(onDisk.kind === 'run' && onDisk.doc.endTime, '2026-11-01T10:00:05.000Z');
     assert.match(onDisk.kind === 'run' ? (onDisk.doc.error?.message ?? '') : '', /died without closing/);
+    await index.refresh([doc.id]);
+    const shown = index.get(doc.id);
+    assert.deepEqual(shown?.kind === 'run' && [shown.doc.status, shown.crash], ['crashed', undefined]);
+  });
+
+  it('turns one flush of a writer into one read and one event', async () => {
+    const root = tempStore();
+    const live = writeRun(root, {
+      status: 'running',
+      endTime: null,
+      heartbeatAt: new Date().toISOString(),
+      capture: { pid: process.pid, host: hostname() },
+    });
+    const store = new RunStore(root);
+    const log: string[] = [];
+    const original = store.readEntry.bind(store);
+    store.readEntry = (id) => (log.push('read'), original(id));
+    index = new RunIndex(store, { watch: true, debounceMs: 30 });
+    await index.load();
+    log.length = 0;
+    index.onDidChange((ids) => log.push(`change ${ids.join()}`));
+    index.onDidWriteFiles((ids) => log.push(`wrote ${ids.join()}`));
+    const dir = join(root, 'runs', live.id);
+    const events = () => log.filter((line) => line !== 'read').length;
+
+    // Files only (run.json unchanged): one event, nothing read.
+    appendFileSync(join(dir, 'metrics.jsonl'), pointLine({ key: 'loss', value: 1, step: 0, time: 0 }));
+    appendFileSync(join(dir, 'output.log'), 'epoch 0\n');
+    await waitFor(() => events() === 1);
+    // Two flushes as the Python client makes them: points, output, then run.json replaced.
+    for (const step of [1, 2]) {
+      appendFileSync(join(dir, 'metrics.jsonl'), pointLine({ key: 'loss', value: 1, step, time: 0 }));
+      appendFileSync(join(dir, 'output.log'), `epoch ${step}\n`);
+      replaceDocument(root, { ...live, heartbeatAt: new Date().toISOString(), name: `step ${step}` });
+      await waitFor(() => events() === 1 + step);
+    }
+    assert.deepEqual(log, [`wrote ${live.id}`, 'read', `change ${live.id}`, 'read', `change ${live.id}`]);
+  });
+
+  it('misses no write that follows the previous one within the watcher throttle (50 ms)', async () => {
+    const root = tempStore();
+    const live = writeRun(root, {
+      status: 'running',
+      endTime: null,
+      heartbeatAt: new Date().toISOString(),
+      capture: { pid: process.pid, host: hostname() },
+    });
+    index = new RunIndex(new RunStore(root), { watch: true, debounceMs: 5 });
+    await index.load();
+    let writes = 0;
+    index.onDidWriteFiles(() => writes++);
+    const metrics = join(root, 'runs', live.id, 'metrics.jsonl');
+    appendFileSync(metrics, pointLine({ key: 'loss', value: 1, step: 0, time: 0 }));
+    await waitFor(() => writes === 1);
+    appendFileSync(metrics, pointLine({ key: 'loss', value: 1, step: 1, time: 0 })); // chokidar drops this event
+    await waitFor(() => writes === 2);
   });
 
   it('drops runs moved to the trash and brings them back on restore', async () => {
