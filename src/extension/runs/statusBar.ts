@@ -55,7 +55,12 @@ export class RunStatusBar {
     this.visible = false;
   }
 
-  private command: vscode.Command | undefined;
+  private runCommand: vscode.Command | undefined;
+
+  /** The command a click runs now (undefined when hidden or starting). */
+  get command(): vscode.Command | undefined {
+    return this.visible ? (this.item.command as vscode.Command | undefined) : undefined;
+  }
 
   /**
    * The same command object while the same run is shown: VS Code registers a command with arguments anew (under a
@@ -63,10 +68,10 @@ export class RunStatusBar {
    * not found". Updates come with every write of a live run.
    */
   private commandFor(id: string): vscode.Command {
-    if (this.command?.arguments?.[0] !== id) {
-      this.command = { command: COMMANDS.showRunDetails, title: 'Show Run Details', arguments: [id] };
+    if (this.runCommand?.arguments?.[0] !== id) {
+      this.runCommand = { command: COMMANDS.showRunDetails, title: 'Show Run Details', arguments: [id] };
     }
-    return this.command;
+    return this.runCommand;
   }
 
   private showRun(doc: RunDocument, runningCount: number): void {
