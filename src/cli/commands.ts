@@ -1,11 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
+import { resolve } from 'node:path';
+import { exportMetricsCsv, exportRunJson, type Sink } from '../core/export/runExport';
 import { formatDuration, formatValue, primaryMetric, runDuration } from '../core/format';
 import { discoverStore } from '../core/store/discovery';
-import { readAllMetrics } from '../core/store/metricsReader';
 import { RunIndex } from '../core/store/runIndex';
 import { RunStore } from '../core/store/runStore';
-import type { MetricPoint, RunDocument, RunEntry } from '../core/store/types';
-import { encodeNumber } from '../core/store/values';
+import type { ReadableRun, RunEntry } from '../core/store/types';
 
 /** A mistake in how the command was called (exit code 2), as opposed to a failure while running it (1). */
 export class CliError extends Error {}
@@ -21,32 +21,51 @@ Commands:
 <run> is a run id, a unique prefix or suffix of one, or a run name.
 Options:
   --store PATH   the store folder (default: $RUNLOG_STORE, else the nearest .runlog above this folder)
-  --version, -h/--help`;
+  --version, -h/--help
 
-interface Options {
+Reading changes no file: a run whose process died shows as crashed without being rewritten.`;
+
+export interface Options {
   store?: string;
   json?: boolean;
   format?: string;
   output?: string;
+  /** The folder the command was run from (INIT_CWD under npx/npm exec, which change the working folder). */
+  cwd?: string;
 }
-interface Out {
+export interface Out {
   write(text: string): unknown;
+  once?(event: 'drain', listener: () => void): unknown;
 }
 type Command = (args: string[], options: Options, out: Out) => Promise<number>;
 
+/** The folder a command line means: npm exec/npx run bins from the package folder but set INIT_CWD to the caller's. */
+export function invocationFolder(env: Record<string, string | undefined> = process.env): string {
+  return env.INIT_CWD && env.INIT_CWD !== '' ? env.INIT_CWD : process.cwd();
+}
+
 function openStore(options: Options): RunStore {
-  const root = options.store ?? discoverStore(process.cwd());
+  const cwd = options.cwd ?? invocationFolder();
+  const root = options.store !== undefined ? resolve(cwd, options.store) : discoverStore(cwd);
   if (!root)
     throw new CliError(
-      'no .runlog store here or in any parent folder; pass --store PATH or set RUNLOG_STORE',
+      `no .runlog store in ${cwd} or any parent folder; pass --store PATH or set RUNLOG_STORE`,
     );
   return new RunStore(root);
 }
 
-async function resolveOne(
-  store: RunStore,
-  reference: string | undefined,
-): Promise<RunEntry & { kind: 'run' }> {
+/** Writes with back-pressure: waits for 'drain' when the stream's buffer is full. */
+function sinkOf(out: Out): Sink {
+  return {
+    write: (text) =>
+      new Promise<void>((done) => {
+        if (out.write(text) === false && out.once) out.once('drain', done);
+        else done();
+      }),
+  };
+}
+
+async function resolveOne(store: RunStore, reference: string | undefined): Promise<ReadableRun> {
   if (!reference) throw new CliError('which run? Give a run id, id prefix or suffix, or name');
   const matches = await store.resolve(reference);
   if (matches.length === 0) throw new CliError(`no run matches "${reference}" in ${store.root}`);
@@ -109,20 +128,21 @@ function summaryOf(entry: RunEntry) {
 
 const show: Command = async (args, options, out) => {
   const store = openStore(options);
-  const { doc } = await resolveOne(store, args[0]);
+  const entry = await resolveOne(store, args[0]);
   if (options.json) {
-    out.write(JSON.stringify(doc, null, 2) + '\n');
+    out.write(JSON.stringify(entry.doc, null, 2) + '\n');
     return 0;
   }
-  out.write(describe(doc));
+  out.write(describe(entry));
   return 0;
 };
 
-function describe(doc: RunDocument): string {
+function describe({ doc, crash, problems }: ReadableRun): string {
+  const exit = doc.capture.exitCode != null ? ` (exit ${doc.capture.exitCode})` : '';
   const lines = [
     `${doc.name}  (${doc.id})`,
     `  experiment  ${doc.experiment}`,
-    `  status      ${doc.status}${doc.capture.exitCode != null ? ` (exit ${doc.capture.exitCode})` : ''}`,
+    `  status      ${doc.status}${exit}${crash ? ` (${crash}; run.json still says running)` : ''}`,
     `  started     ${doc.startTime}`,
     `  duration    ${formatDuration(runDuration(doc))}`,
   ];
@@ -173,6 +193,10 @@ function describe(doc: RunDocument): string {
     'artifacts',
     doc.artifacts.map((a) => [a.path, `${a.size} B`]),
   );
+  section(
+    'read with problems (shown as corrected; run.json unchanged)',
+    (problems ?? []).map((p) => [p.field, p.problem]),
+  );
   return lines.join('\n') + '\n';
 }
 
@@ -182,35 +206,20 @@ const exportRun: Command = async (args, options, out) => {
     throw new CliError(`--format must be csv or json, not "${format}"`);
   const store = openStore(options);
   const { doc, id } = await resolveOne(store, args[0]);
-  const metrics = await readAllMetrics(store.layout.metricsFile(id));
-  const text = format === 'csv' ? toCsv(metrics) : toJson(doc, metrics);
-  if (options.output) writeFileSync(options.output, text);
-  else out.write(text);
+  const metricsFile = store.layout.metricsFile(id);
+  const write = (sink: Sink) =>
+    format === 'csv' ? exportMetricsCsv(metricsFile, sink) : exportRunJson(doc, metricsFile, sink);
+  if (!options.output) {
+    await write(sinkOf(out));
+    return 0;
+  }
+  const file = createWriteStream(resolve(options.cwd ?? invocationFolder(), options.output));
+  const failed = new Promise<never>((_, reject) => file.once('error', reject));
+  failed.catch(() => undefined); // reported through the races below
+  await Promise.race([write(sinkOf(file)), failed]);
+  await Promise.race([new Promise<void>((done) => file.end(done)), failed]);
   return 0;
 };
-
-function toCsv(metrics: Map<string, MetricPoint[]>): string {
-  const lines = ['key,step,value,time'];
-  for (const [key, points] of metrics) {
-    for (const p of points)
-      lines.push(`${csvField(key)},${p.step},${String(encodeNumber(p.value))},${p.time}`);
-  }
-  return lines.join('\n') + '\n';
-}
-
-function csvField(text: string): string {
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function toJson(doc: RunDocument, metrics: Map<string, MetricPoint[]>): string {
-  const series = Object.fromEntries(
-    [...metrics].map(([key, points]) => [
-      key,
-      points.map((p) => ({ step: p.step, value: encodeNumber(p.value), time: p.time })),
-    ]),
-  );
-  return JSON.stringify({ run: doc, metrics: series }, null, 2) + '\n';
-}
 
 function table(header: string[], rows: string[][]): string {
   const all = header.length > 0 ? [header, ...rows] : rows;

@@ -1,6 +1,6 @@
 // `runlog`: read the store from a terminal or CI, on the same core as the editor.
 import { parseArgs } from 'node:util';
-import { commands, CliError, usage } from './commands';
+import { commands, CliError, invocationFolder, usage } from './commands';
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -26,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = commands[name];
   if (!command) throw new CliError(`unknown command "${name}"\n\n${usage}`);
-  return command(rest, values, process.stdout);
+  return command(rest, { ...values, cwd: invocationFolder() }, process.stdout);
 }
 
 declare const VERSION: string;

@@ -62,6 +62,7 @@ export class RunlogContext implements vscode.Disposable {
     const store = new RunStore(root);
     const index = new RunIndex(store, {
       watch: true,
+      persistCrashes: true, // the extension supervises runs: it alone records crashes (store-format.md)
       onError: (error) => this.log.warn(`store ${root}: ${String(error)}`),
     });
     index.onDidChange((ids) => this.runsChanged.fire(ids));

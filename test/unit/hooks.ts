@@ -1,5 +1,4 @@
-// Mocha root hooks for the unit tests (loaded by .mocharc.json): the run leaves no folders behind in the temp
-// directory (after all tests: some suites share one store across their tests).
+// Root hooks of the unit layer (loaded by .mocharc.json): tests leave no folders behind in the temp directory.
 import { removeTempStores } from '../fixtures/runs';
 
 export const mochaHooks = {

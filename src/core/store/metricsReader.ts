@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { forEachLines } from './lineReader';
 import { decodeNumber } from './values';
 import type { MetricPoint } from './types';
 
@@ -18,33 +19,42 @@ export class MetricsTail {
     this.offset = 0;
   }
 
-  /** The points appended since the previous call (all points on the first call). */
+  /** The points appended since the previous call (all points on the first call). Reads in bounded chunks. */
   async readNew(): Promise<MetricPoint[]> {
+    const points: MetricPoint[] = [];
+    await this.forEachNew((batch) => {
+      for (const point of batch) points.push(point);
+    });
+    return points;
+  }
+
+  /**
+   * Hands over the points appended since the previous call a chunk at a time (awaited), so a consumer that writes
+   * them out (export) never holds the whole file: a metrics.jsonl of many GB is read in constant memory.
+   */
+  async forEachNew(onPoints: (points: MetricPoint[]) => void | Promise<void>): Promise<void> {
     let handle;
     try {
       handle = await open(this.file, 'r');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw error;
     }
     try {
       const { size } = await handle.stat();
       if (size < this.offset) this.offset = 0; // replaced by a shorter file: start over
-      if (size === this.offset) return [];
-      const buffer = Buffer.alloc(size - this.offset);
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, this.offset);
-      const lastNewline = buffer.lastIndexOf(10, bytesRead - 1);
-      if (lastNewline < 0) return [];
-      this.offset += lastNewline + 1;
-      return this.parse(buffer.toString('utf8', 0, lastNewline));
+      if (size === this.offset) return;
+      const scan = await forEachLines(handle, this.offset, size, (lines) => onPoints(this.parse(lines)));
+      this.offset = scan.end;
+      this.skippedLines += scan.overlong;
     } finally {
       await handle.close();
     }
   }
 
-  private parse(text: string): MetricPoint[] {
+  private parse(lines: string[]): MetricPoint[] {
     const points: MetricPoint[] = [];
-    for (const line of text.split('\n')) {
+    for (const line of lines) {
       if (line.trim() === '') continue;
       const point = parsePoint(line);
       if (point) points.push(point);
@@ -71,10 +81,12 @@ function parsePoint(line: string): MetricPoint | undefined {
 /** All points of a metrics file, grouped by key in file order. */
 export async function readAllMetrics(file: string): Promise<Map<string, MetricPoint[]>> {
   const byKey = new Map<string, MetricPoint[]>();
-  for (const point of await new MetricsTail(file).readNew()) {
-    let series = byKey.get(point.key);
-    if (!series) byKey.set(point.key, (series = []));
-    series.push(point);
-  }
+  await new MetricsTail(file).forEachNew((points) => {
+    for (const point of points) {
+      let series = byKey.get(point.key);
+      if (!series) byKey.set(point.key, (series = []));
+      series.push(point);
+    }
+  });
   return byKey;
 }

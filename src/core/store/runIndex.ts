@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { Coalescer } from '../util/coalescer';
 import { Emitter, type Disposable } from '../util/emitter';
-import { crashReason, systemProbe, type LivenessProbe } from './liveness';
+import { withLiveness } from './liveness';
 import type { RunStore } from './runStore';
-import { isRunning, type RunEntry } from './types';
+import type { RunEntry } from './types';
 
 export interface RunIndexOptions {
   /** Follow the store on disk and fire onDidChange (the extension); off for one-shot readers (the CLI). */
@@ -14,7 +14,11 @@ export interface RunIndexOptions {
   debounceMs?: number;
   /** How often running runs are checked for a dead process. */
   livenessIntervalMs?: number;
-  probe?: LivenessProbe;
+  /**
+   * Record in run.json that a dead `running` run crashed. Only the extension, which supervises runs, turns this on;
+   * every other reader shows the crash in memory and changes no file (docs/store-format.md, "Reading never writes").
+   */
+  persistCrashes?: boolean;
   onError?: (error: unknown) => void;
 }
 
@@ -39,7 +43,8 @@ export class RunIndex implements Disposable {
   private storePoll: NodeJS.Timeout | undefined;
   private loaded: Promise<void> | undefined;
   private disposed = false;
-  private readonly probe: LivenessProbe;
+  /** Runs whose crash is being recorded (or could not be), so a slow lock does not start a second write. */
+  private readonly persisting = new Set<string>();
 
   /** Fires with the ids of runs that were added, changed or removed. */
   readonly onDidChange = this.changed.event;
@@ -53,7 +58,6 @@ export class RunIndex implements Disposable {
     readonly store: RunStore,
     private readonly options: RunIndexOptions = {},
   ) {
-    this.probe = options.probe ?? systemProbe;
     this.refresher = new Coalescer((ids) => this.refreshIds(ids), options.debounceMs ?? 30, options.onError);
   }
 
@@ -103,7 +107,7 @@ export class RunIndex implements Disposable {
       this.put(id, { entry: this.store.readEntry(id), stamp });
     });
     if (this.options.watch) await this.startWatching();
-    await this.checkLiveness();
+    this.checkLiveness();
   }
 
   private async refreshIds(ids: string[]): Promise<void> {
@@ -124,7 +128,7 @@ export class RunIndex implements Disposable {
     if (changed.length === 0 || this.disposed) return;
     this.updateRunWatchers();
     this.changed.fire(changed);
-    await this.checkLiveness();
+    this.checkLiveness();
   }
 
   /** Starts following the store; resolves once the watcher sees the folder (so no write after load is missed). */
@@ -161,7 +165,11 @@ export class RunIndex implements Disposable {
     if (!this.storeWatcher) return;
     const running = new Set(
       this.list()
-        .filter((entry) => entry.kind === 'unreadable' || isRunning(entry))
+        // A run shown crashed only in memory is still followed: a stalled writer may come back.
+        .filter(
+          (entry) =>
+            entry.kind === 'unreadable' || entry.doc.status === 'running' || entry.crash !== undefined,
+        )
         .map((entry) => entry.id),
     );
     for (const [id, watcher] of this.runWatchers) {
@@ -184,39 +192,51 @@ export class RunIndex implements Disposable {
     }
   }
 
-  /** Marks running runs whose process is gone as crashed; re-checks on a timer while any run is running. */
-  private async checkLiveness(): Promise<void> {
+  /**
+   * Applies the liveness rule again to runs shown running (time passes without any file changing), and, when
+   * `persistCrashes` is on, records crashes in the background: listing never waits for a lock. Re-checks on a
+   * timer while any run is running.
+   */
+  private checkLiveness(): void {
     let anyRunning = false;
-    for (const entry of this.list()) {
-      if (!isRunning(entry)) continue;
-      const reason = crashReason(entry.doc, this.probe);
-      if (!reason) {
-        anyRunning = true;
-        continue;
+    const crashed: string[] = [];
+    for (const [id, cached] of this.cache) {
+      const { entry } = cached;
+      if (entry.kind !== 'run') continue;
+      if (entry.doc.status === 'running') {
+        const seen = withLiveness(entry.doc, this.store.probe);
+        if (!seen.crash) {
+          anyRunning = true;
+          continue;
+        }
+        this.put(id, { ...cached, entry: { ...entry, doc: seen.doc, crash: seen.crash } });
+        crashed.push(id);
       }
-      try {
-        const doc = await this.store.markCrashed(entry.id, reason);
-        this.put(entry.id, { entry: { ...entry, doc }, stamp: this.store.documentStamp(entry.id) });
-      } catch (error) {
-        // Read-only store or a busy lock: show it crashed all the same; the next check tries to record it again.
-        this.put(entry.id, {
-          entry: { ...entry, doc: { ...entry.doc, status: 'crashed' } },
-          stamp: undefined,
-        });
-        this.options.onError?.(error);
-      }
-      this.changed.fire([entry.id]);
+      const current = this.cache.get(id)?.entry;
+      if (current?.kind === 'run' && current.crash) this.persistCrash(id, current.crash);
     }
+    if (crashed.length > 0) this.changed.fire(crashed);
     if (anyRunning && this.options.watch && !this.livenessTimer && !this.disposed) {
-      this.livenessTimer = setInterval(
-        () => void this.checkLiveness(),
-        this.options.livenessIntervalMs ?? 2000,
-      );
+      this.livenessTimer = setInterval(() => this.checkLiveness(), this.options.livenessIntervalMs ?? 2000);
       this.livenessTimer.unref();
     } else if (!anyRunning && this.livenessTimer) {
       clearInterval(this.livenessTimer);
       this.livenessTimer = undefined;
     }
+  }
+
+  private persistCrash(id: string, reason: string): void {
+    if (!this.options.persistCrashes || this.persisting.has(id) || this.disposed) return;
+    this.persisting.add(id);
+    this.store.markCrashed(id, reason).then(
+      () => {
+        this.persisting.delete(id);
+        // The rewrite changes run.json's stamp: the run's watcher (or this refresh) re-reads it, once.
+        if (!this.runWatchers.has(id)) this.refresher.request(id);
+      },
+      // A read-only store or a busy lock: the run is still shown crashed; not retried until the index is reopened.
+      (error: unknown) => this.options.onError?.(error),
+    );
   }
 
   dispose(): void {

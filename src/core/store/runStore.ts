@@ -1,16 +1,42 @@
 import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  statSync,
+} from 'node:fs';
+import { resolveInside } from './containment';
 import { StoreLayout } from './layout';
-import { parseRunDocument, UnreadableRunError, updateRunDocument } from './runDocument';
+import { crashFields, systemProbe, withLiveness, type LivenessProbe } from './liveness';
+import { dict, isPlainObject } from './normalize';
+import {
+  readRunText,
+  setOwn,
+  UnreadableRunError,
+  updateRunDocument,
+  type StoredRunDocument,
+} from './runDocument';
 import type { RunDocument, RunEntry } from './types';
+
+export interface RunStoreOptions {
+  /** The liveness rule's view of the machine (tests use a fake clock and process table). */
+  probe?: LivenessProbe;
+}
 
 /** The store on disk: finds runs, reads them, and makes the few edits the editor is allowed (rename, tag, crash,
  *  trash). Writing a run's data is the Python client's job (docs/store-format.md). */
 export class RunStore {
   readonly layout: StoreLayout;
 
-  constructor(root: string) {
+  readonly probe: LivenessProbe;
+
+  constructor(root: string, options: RunStoreOptions = {}) {
     this.layout = new StoreLayout(root);
+    this.probe = options.probe ?? systemProbe;
   }
 
   get root(): string {
@@ -35,30 +61,42 @@ export class RunStore {
     }
   }
 
-  /** Names of the run folders, newest first (ids sort by start time). */
+  /**
+   * Names of the run folders, newest first (ids sort by start time). Stray files (a README.txt) and dot entries
+   * are not runs; symbolic links are listed, and readEntry refuses those that lead out of the store.
+   */
   async listIds(): Promise<string[]> {
-    let names: string[];
+    let entries;
     try {
-      names = await readdir(this.layout.runsDir);
+      entries = await readdir(this.layout.runsDir, { withFileTypes: true });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return [];
       throw error;
     }
-    return names.filter((name) => !name.startsWith('.')).sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
+    return entries
+      .filter((entry) => !entry.name.startsWith('.') && (entry.isDirectory() || entry.isSymbolicLink()))
+      .map((entry) => entry.name)
+      .sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
   }
 
   /**
-   * Reads one run. Synchronous on purpose: a run document is a few KB, and per-file async I/O costs several times
-   * the read itself when listing thousands of runs (docs/benchmarks.md); the index reads in batches and yields.
+   * Reads one run: normalized (normalize.ts), with the liveness rule applied in memory; never writes. Synchronous
+   * on purpose: a run document is a few KB, and per-file async I/O costs several times the read itself when
+   * listing thousands of runs (docs/benchmarks.md); the index reads in batches and yields.
    */
   readEntry(id: string): RunEntry {
     const dir = this.layout.runDir(id);
     try {
+      const { doc, problems } = readRunText(this.readDocumentText(id), id);
+      const seen = withLiveness(doc, this.probe);
       return {
         kind: 'run',
         id,
         dir,
-        doc: parseRunDocument(readFileSync(this.layout.runDocument(id), 'utf8'), id),
+        doc: seen.doc,
+        ...(problems.length > 0 ? { problems } : {}),
+        ...(seen.crash ? { crash: seen.crash } : {}),
       };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -72,6 +110,36 @@ export class RunStore {
               : `run.json cannot be read: ${(error as Error).message}`;
       return { kind: 'unreadable', id, dir, reason };
     }
+  }
+
+  /**
+   * run.json's text, refusing anything that resolves outside the store. The common case costs one lstat of the
+   * folder and an open that does not follow a link; only links are resolved in full.
+   */
+  private readDocumentText(id: string): string {
+    if (lstatSync(this.layout.runDir(id)).isSymbolicLink()) this.requireRunFolderInside(id);
+    let fd: number;
+    try {
+      fd = openSync(this.layout.runDocument(id), constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ELOOP') throw error;
+      const real = resolveInside(this.layout.runDir(id), 'run.json', 'run.json');
+      if (!real.ok) throw new UnreadableRunError(real.reason);
+      fd = openSync(real.path, constants.O_RDONLY);
+    }
+    try {
+      if (!fstatSync(fd).isFile()) throw new UnreadableRunError('run.json is not a file');
+      return readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** The run folder's real path; throws when it is a link that leaves runs/. */
+  private requireRunFolderInside(id: string): string {
+    const resolved = resolveInside(this.layout.runsDir, id, 'run folder');
+    if (!resolved.ok) throw new UnreadableRunError(resolved.reason);
+    return resolved.path;
   }
 
   /** Modification stamp of a run document, to tell whether a cached read is still current. */
@@ -88,27 +156,30 @@ export class RunStore {
     });
   }
 
-  /** Sets tags (value '' removes the tag). */
+  /** Sets tags (value '' removes the tag). Tags that are not an object on disk are replaced by these. */
   setTags(id: string, tags: Record<string, string>): Promise<RunDocument> {
     return this.update(id, (doc) => {
-      doc.tags ??= {};
+      if (!isPlainObject(doc.tags)) doc.tags = dict<string>();
+      const stored = doc.tags as Record<string, unknown>;
       for (const [key, value] of Object.entries(tags)) {
-        if (value === '') delete doc.tags[key];
-        else doc.tags[key] = value;
+        if (value === '') delete stored[key];
+        else setOwn(stored, key, value);
       }
     });
   }
 
-  /** Records that a run's process died without closing it. Does nothing if the run has ended meanwhile. */
+  /**
+   * Records that a run's process died without closing it (only the extension, which supervises runs, does this).
+   * Re-checks the rule on the document as stored under the lock: does nothing if the run has ended or shown a sign
+   * of life meanwhile.
+   */
   markCrashed(id: string, reason: string): Promise<RunDocument> {
-    return this.update(id, (doc) => {
-      if (doc.status !== 'running') return;
-      doc.status = 'crashed';
-      doc.endTime = doc.heartbeatAt ?? doc.startTime;
-      doc.error ??= {
-        type: 'Crashed',
-        message: `The run's process died without closing the run: ${reason}.`,
-      };
+    return this.update(id, (stored) => {
+      if (stored.status !== 'running') return;
+      const fields = crashFields(stored, reason, this.probe.now());
+      stored.status = fields.status;
+      stored.endTime = fields.endTime;
+      stored.error ??= fields.error;
     });
   }
 
@@ -122,8 +193,13 @@ export class RunStore {
     });
   }
 
-  private update(id: string, change: (doc: RunDocument) => void): Promise<RunDocument> {
-    return updateRunDocument(this.layout.runDocument(id), id, change);
+  /** Every edit goes here: refused when the run folder or run.json leads out of the store. */
+  private async update(id: string, change: (doc: StoredRunDocument) => void): Promise<RunDocument> {
+    const dir = resolveInside(this.layout.runsDir, id, 'run folder');
+    const file = dir.ok ? resolveInside(dir.path, 'run.json', 'run.json') : dir;
+    if (!file.ok) throw new UnreadableRunError(`Runlog will not edit run ${id}: ${file.reason}`);
+    const doc = await updateRunDocument(this.layout.runDocument(id), id, change);
+    return withLiveness(doc, this.probe).doc;
   }
 
   /** Moves a run folder to trash/ (restorable with restoreFromTrash). */

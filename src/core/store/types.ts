@@ -1,3 +1,5 @@
+import type { FieldProblem } from './normalize';
+
 // Types of the run store, as documented in docs/store-format.md (the JSON Schema is docs/run.schema.json).
 
 export const RUN_STATUSES = ['running', 'finished', 'failed', 'interrupted', 'crashed'] as const;
@@ -25,10 +27,17 @@ export interface GitCapture {
 
 export interface Capture {
   source?: 'script' | 'client' | 'debug' | 'notebook';
+  /** The user's command as run (`["python", "train.py", "--lr", "0.3"]`). */
   command?: string[];
+  /** Absolute path of the script `python -m runlog run` ran; absent for client-only runs. */
+  script?: string;
+  /** The script's arguments. */
+  args?: string[];
   cwd?: string;
   pid?: number;
   host?: string;
+  /** Linux: `"<boot_id>:<start ticks>"` of the writing process, to verify `pid` before Stop (processIdentity.ts). */
+  processStart?: string;
   user?: string;
   platform?: string;
   python?: { executable?: string; version?: string; implementation?: string };
@@ -47,6 +56,7 @@ export interface DatasetRecord {
   size: number;
   files: number;
   loggedAt?: string;
+  [extra: string]: unknown;
 }
 
 export interface ArtifactRecord {
@@ -55,6 +65,7 @@ export interface ArtifactRecord {
   size: number;
   sha256?: string;
   loggedAt?: string;
+  [extra: string]: unknown;
 }
 
 export type ParamValue = string | number | boolean | null;
@@ -88,7 +99,17 @@ export interface MetricPoint {
 
 /** What the index holds for each run folder: the document, or why it could not be read. */
 export type RunEntry =
-  | { kind: 'run'; id: string; dir: string; doc: RunDocument }
+  | {
+      kind: 'run';
+      id: string;
+      dir: string;
+      /** Normalized (normalize.ts), with the liveness rule applied (liveness.ts). */
+      doc: RunDocument;
+      /** Fields of run.json that were dropped or converted while reading it; absent when there were none. */
+      problems?: FieldProblem[];
+      /** Set when run.json says `running` but the liveness rule found it dead: why (shown as crashed). */
+      crash?: string;
+    }
   | { kind: 'unreadable'; id: string; dir: string; reason: string };
 
 export type ReadableRun = RunEntry & { kind: 'run' };

@@ -8,7 +8,7 @@ import type { RunlogContext } from '../context';
 import { UserError } from '../context';
 import { checkInterpreter, resolveInterpreter } from '../python/interpreter';
 import { experimentOf, launchEnvironment } from './launchEnvironment';
-import { verifyRunProcess } from './processCheck';
+import { signalRunProcess, verifyRunProcess } from '../../core/store/processIdentity';
 import { RunProcessTerminal, type ProcessExit } from './runTerminal';
 import { runTargets } from './targets';
 
@@ -151,7 +151,7 @@ export class ScriptRunner {
       throw new UserError(`Run ${entry.doc.name} runs on ${entry.doc.capture.host}; stop it there.`);
     }
     const verified = verifyRunProcess(entry.doc);
-    if (verified.ok) return this.stopVerified(entry, verified.pid);
+    if (verified.ok) return this.stopVerified(entry);
     const pid = entry.doc.capture.pid;
     if (typeof pid === 'number' && !processExists(pid)) {
       await this.ctx
@@ -183,9 +183,9 @@ export class ScriptRunner {
     await (await this.ctx.index())?.refresh([launch.id]);
   }
 
-  /** A process started elsewhere (another window, a terminal) whose identity was verified just before. */
-  private async stopVerified(entry: ReadableRun, pid: number): Promise<void> {
-    if (!signal(pid, 'SIGTERM')) return;
+  /** A process started elsewhere (another window, a terminal): signalled only while verified as the run's writer. */
+  private async stopVerified(entry: ReadableRun): Promise<void> {
+    if (!signalRunProcess(entry.doc, 'SIGTERM').ok) return;
     const index = await this.ctx.index();
     const deadline = Date.now() + STOP_GRACE_MS;
     while (Date.now() < deadline) {
@@ -193,8 +193,7 @@ export class ScriptRunner {
       await index?.refresh([entry.id]);
       if (!isRunning(index?.get(entry.id))) return;
     }
-    const again = verifyRunProcess(entry.doc);
-    if (again.ok && again.pid === pid) signal(pid, 'SIGKILL');
+    signalRunProcess(entry.doc, 'SIGKILL');
     await this.ctx
       .requireStore()
       .markInterrupted(entry.id, `Stopped from the editor; killed after ${STOP_GRACE_MS / 1000} s.`);
@@ -207,15 +206,6 @@ export class ScriptRunner {
     const starting = (await this.starting()).length > 0;
     const active = starting || (index?.list().some(isRunning) ?? false);
     await vscode.commands.executeCommand('setContext', 'runlog.runActive', active);
-  }
-}
-
-function signal(pid: number, name: NodeJS.Signals): boolean {
-  try {
-    process.kill(pid, name);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { RunIndex } from '../../../src/core/store/runIndex';
 import { RunStore } from '../../../src/core/store/runStore';
@@ -96,21 +97,49 @@ describe('the run index', () => {
     assert.equal(entry?.kind === 'run' && entry.doc.metrics.loss.last, 0.3);
   });
 
-  it('marks a running run whose process is gone as crashed, on disk', async () => {
+  it('shows a running run whose process is gone as crashed, and changes no file', async () => {
     const root = tempStore();
     const dead = spawnSync(process.execPath, ['-e', '0']).pid;
     const doc = writeRun(root, {
       status: 'running',
       endTime: null,
-      capture: { pid: dead, host: (await import('node:os')).hostname() },
+      heartbeatAt: new Date().toISOString(),
+      capture: { pid: dead, host: hostname() },
     });
+    const file = join(root, 'runs', doc.id, 'run.json');
+    const before = readFileSync(file, 'utf8');
     index = new RunIndex(new RunStore(root));
     await index.load();
     const entry = index.get(doc.id);
     assert.equal(entry?.kind === 'run' && entry.doc.status, 'crashed');
-    const onDisk = new RunStore(root).readEntry(doc.id);
-    assert.equal(onDisk.kind === 'run' && onDisk.doc.status, 'crashed');
+    assert.equal(entry?.kind === 'run' && entry.crash, `process ${dead} is gone`);
+    assert.equal(readFileSync(file, 'utf8'), before, 'run.json untouched');
+    assert.deepEqual(readdirSync(join(root, 'runs', doc.id)), ['run.json'], 'no lock or temporary file left');
+  });
+
+  it('records the crash on disk only when asked to (the extension)', async () => {
+    const root = tempStore();
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    const doc = writeRun(root, {
+      status: 'running',
+      endTime: null,
+      heartbeatAt: '2026-11-01T10:00:05.000Z',
+      startTime: '2026-11-01T10:00:00.000Z',
+      capture: { pid: dead, host: hostname() },
+    });
+    index = new RunIndex(new RunStore(root), { persistCrashes: true });
+    await index.load();
+    const store = new RunStore(root);
+    await waitFor(() => {
+      const onDisk = store.readEntry(doc.id);
+      return onDisk.kind === 'run' && onDisk.doc.status === 'crashed' && onDisk.crash === undefined;
+    });
+    const onDisk = store.readEntry(doc.id);
+    assert.equal(onDisk.kind === 'run' && onDisk.doc.endTime, '2026-11-01T10:00:05.000Z');
     assert.match(onDisk.kind === 'run' ? (onDisk.doc.error?.message ?? '') : '', /died without closing/);
+    await index.refresh([doc.id]);
+    const shown = index.get(doc.id);
+    assert.deepEqual(shown?.kind === 'run' && [shown.doc.status, shown.crash], ['crashed', undefined]);
   });
 
   it('drops runs moved to the trash and brings them back on restore', async () => {
