@@ -95,6 +95,40 @@ describe('Everyday loop', function () {
       assert.deepEqual(messages(warnings), []);
     });
 
+    it('Stop Run stops a run started outside this window once its process is verified as the run’s writer', async () => {
+      const { ctx } = await api();
+      const script = writeScript('long_outside.py', LONG_SCRIPT);
+      const id = '20300101-000000-000-0a751de0';
+      // As from a shell: `python -m runlog run -- long_outside.py`, not through the editor.
+      const outside = spawn('python3', ['-m', 'runlog', 'run', '--', script.fsPath], {
+        cwd: path.dirname(script.fsPath),
+        env: {
+          ...process.env,
+          PYTHONPATH: ctx.bundledPythonClient,
+          RUNLOG_STORE: ctx.store!.root,
+          RUNLOG_RUN_ID: id,
+        },
+        stdio: 'ignore',
+      });
+      try {
+        const running = await untilRunning(id);
+        assert.equal(running.capture.pid, outside.pid);
+        assert.equal(
+          typeof running.capture.processStart,
+          'string',
+          'the client records its process identity',
+        );
+        await vscode.commands.executeCommand(COMMANDS.stopRun, id);
+        const doc = await untilEnded(id);
+        assert.equal(doc.status, 'interrupted');
+        assert.equal(doc.capture.exitCode, 143);
+        assert.deepEqual(messages(errors), []);
+      } finally {
+        outside.kill('SIGKILL');
+        await forgetRun(id);
+      }
+    });
+
     it('Stop Run does not signal a pid from a run document it cannot verify as the run’s process', async () => {
       // A live process that is NOT the run's writer: a run document claiming its pid (reused pid, or a forged doc).
       const stranger = spawn('sleep', ['60'], { stdio: 'ignore' });

@@ -114,7 +114,7 @@ describe('Tracked runs', function () {
       await vscode.commands.executeCommand('runlog.tagRun', node, [node]);
       const doc = (await runDoc(entry.id))!;
       assert.equal(doc.name, 'best so far');
-      assert.deepEqual(doc.tags, { keep: 'yes', baseline: 'true', owner: 'ana' });
+      assert.deepEqual({ ...doc.tags }, { keep: 'yes', baseline: 'true', owner: 'ana' });
 
       const info = sandbox.stub(vscode.window, 'showInformationMessage');
       info.onFirstCall().resolves('Undo' as never);
