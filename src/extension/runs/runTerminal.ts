@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import * as vscode from 'vscode';
+import { LineDiscipline } from '../../core/runs/lineDiscipline';
 
 /** How a tracked process ended: its exit code, or 128 + signal number when a signal ended it (as a shell says). */
 export interface ProcessExit {
@@ -27,8 +28,8 @@ const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = {
  * extension holds the process and can signal exactly it, and so a run that ends with 130/143 (Ctrl-C, Stop) does
  * not make VS Code report "the terminal process terminated with exit code …" as an error.
  *
- * It plays a minimal terminal line discipline, as a tty would: typed characters are echoed and sent to the
- * process's stdin line by line (Backspace edits the line), Ctrl-C sends SIGINT and Ctrl-D ends the input. The
+ * Keystrokes go through a LineDiscipline, as a tty's would: typed characters are echoed and sent to the process's
+ * stdin line by line (Backspace edits the line), Ctrl-C sends SIGINT and Ctrl-D ends the input. The
  * process runs in its own process group, and signals go to the group, as a terminal sends them to its foreground
  * job (so worker processes the script started stop too).
  */
@@ -42,7 +43,7 @@ export class RunProcessTerminal implements vscode.Pseudoterminal {
   readonly onDidExit = this.exitEmitter.event;
 
   private child: ChildProcess | undefined;
-  private line = '';
+  private readonly discipline = new LineDiscipline();
   private exitInfo: ProcessExit | undefined;
   private closed = false;
 
@@ -111,30 +112,11 @@ export class RunProcessTerminal implements vscode.Pseudoterminal {
       if (this.exitInfo) this.dispose(); // "press any key to close"
       return;
     }
-    if (data.startsWith('\x1b')) return; // arrow keys and other escape sequences: no line editing history
-    for (const char of data) {
-      if (char === '\r' || char === '\n') {
-        this.writeEmitter.fire('\r\n');
-        this.child.stdin?.write(this.line + '\n');
-        this.line = '';
-      } else if (char === '\x7f' || char === '\b') {
-        if (this.line.length > 0) {
-          this.line = [...this.line].slice(0, -1).join('');
-          this.writeEmitter.fire('\b \b');
-        }
-      } else if (char === '\x03') {
-        this.writeEmitter.fire('^C\r\n');
-        this.line = '';
-        this.signal('SIGINT');
-      } else if (char === '\x04') {
-        if (this.line) this.child.stdin?.write(this.line);
-        this.line = '';
-        this.child.stdin?.end();
-      } else if (char >= ' ') {
-        this.line += char;
-        this.writeEmitter.fire(char);
-      }
-    }
+    const actions = this.discipline.handle(data);
+    if (actions.echo) this.writeEmitter.fire(actions.echo);
+    for (const text of actions.input) this.child.stdin?.write(text);
+    if (actions.interrupt) this.signal('SIGINT');
+    if (actions.endOfInput) this.child.stdin?.end();
   }
 
   /** The terminal was closed by the user (or the window): a process still running is stopped, as a shell would. */
