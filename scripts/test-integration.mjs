@@ -13,7 +13,7 @@
 // the "Extension Tests" launch configuration in .vscode/launch.json).
 // Environment: RUNLOG_TEST_GREP=<text> (only matching tests), RUNLOG_HARNESS_VERBOSE=1 (server + page logs).
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { runTests } from '@vscode/test-electron';
@@ -74,6 +74,10 @@ async function main() {
   const workspace = join(makeTempDir('runlog-it-'), 'workspace');
   cpSync(join(REPO_ROOT, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
   const profile = makeTempDir('runlog-it-profile-');
+  // VS Code, its built-in extensions and Chromium put sockets and folders into the temp directory
+  // (vscode-typescript*, vscode-ipc-*.sock …): give them one inside the profile, removed with it.
+  const tmp = join(profile, 'tmp');
+  mkdirSync(tmp);
 
   const options = {
     extensionDevelopmentPath: REPO_ROOT,
@@ -87,6 +91,7 @@ async function main() {
     extensionTestsEnv: {
       RUNLOG_TEST_HOST: useDownload ? 'desktop' : 'code-server',
       RUNLOG_FIXTURE_WORKSPACE: workspace,
+      TMPDIR: tmp,
       ...(process.env.RUNLOG_TEST_GREP ? { RUNLOG_TEST_GREP: process.env.RUNLOG_TEST_GREP } : {}),
     },
   };

@@ -1,13 +1,17 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { COMMANDS, INTERNAL_COMMANDS, type CommandId, type InternalCommandId } from './commandIds';
 import { RunlogContext } from './context';
 import { DatasetsTree } from './datasets/datasetsTree';
 import { installPythonClient } from './python/installClient';
 import { RegistryTree } from './registry/registryTree';
 import { registerDebugTracking } from './runs/debugTracking';
 import { RunDetailsPanels } from './runs/detailsPanel';
+import { registerFinishNotices } from './runs/finishNotice';
+import { RerunCommand } from './runs/rerun';
 import { RunCommands } from './runs/runCommands';
+import { clickedRun } from './runs/runItemCommand';
 import { RunsTree } from './runs/runsTree';
 import { ScriptRunner } from './runs/scriptRunner';
 import { RunStatusBar } from './runs/statusBar';
@@ -39,30 +43,37 @@ export function activate(extension: vscode.ExtensionContext): RunlogApi {
   const runner = new ScriptRunner(ctx);
   const statusBar = new RunStatusBar(ctx, runner);
   const details = new RunDetailsPanels(ctx);
-  const edits = new RunCommands(ctx);
+  const edits = new RunCommands(ctx, () => runs.refresh());
+  const rerun = new RerunCommand(ctx, runner);
+  registerFinishNotices(ctx, runner);
   registerDebugTracking(ctx);
 
-  // Commands (every one in package.json `contributes.commands`)
-  const commands: Record<string, (...args: never[]) => unknown> = {
-    'runlog.runFile': (uri?: vscode.Uri) => runner.runFile(uri),
-    'runlog.stopRun': (node?: unknown, selection?: unknown) => runner.stop(node, selection),
-    'runlog.refreshRuns': async () => (await ctx.index())?.refresh(),
-    'runlog.showRunDetails': (node?: unknown) => details.show(node),
-    'runlog.renameRun': (node?: unknown) => edits.rename(node),
-    'runlog.tagRun': (node?: unknown, selection?: unknown) => edits.tag(node, selection),
-    'runlog.deleteRun': (node?: unknown, selection?: unknown) => edits.delete(node, selection),
-    'runlog.openRunOutput': (node?: unknown) => edits.openOutput(node),
-    'runlog.revealRun': (node?: unknown) => edits.reveal(node),
-    'runlog.installPythonClient': () => installPythonClient(ctx),
-    'runlog.openWalkthrough': () =>
+  // Commands: every one of COMMANDS (= package.json `contributes.commands`), the type makes sure none is missing.
+  const commands: Record<CommandId, (...args: never[]) => unknown> = {
+    [COMMANDS.runFile]: (uri?: vscode.Uri) => runner.runFile(uri),
+    [COMMANDS.rerunWithArguments]: (target?: unknown) => rerun.rerun(target),
+    [COMMANDS.stopRun]: (node?: unknown, selection?: unknown) => runner.stop(node, selection),
+    [COMMANDS.refreshRuns]: async () => (await ctx.index())?.refresh(),
+    [COMMANDS.showRunDetails]: (node?: unknown) => details.show(node),
+    [COMMANDS.renameRun]: (node?: unknown) => edits.rename(node),
+    [COMMANDS.tagRun]: (node?: unknown, selection?: unknown) => edits.tag(node, selection),
+    [COMMANDS.deleteRun]: (node?: unknown, selection?: unknown) => edits.delete(node, selection),
+    [COMMANDS.openRunOutput]: (node?: unknown) => edits.openOutput(node),
+    [COMMANDS.revealRun]: (node?: unknown) => edits.reveal(node),
+    [COMMANDS.installPythonClient]: () => installPythonClient(ctx),
+    [COMMANDS.openWalkthrough]: () =>
       vscode.commands.executeCommand(
         'workbench.action.openWalkthrough',
         'runlog.runlog#gettingStarted',
         false,
       ),
-    'runlog.showStoreLocation': () => showStoreLocation(ctx),
+    [COMMANDS.showStoreLocation]: () => showStoreLocation(ctx),
   };
   for (const [id, handler] of Object.entries(commands)) ctx.registerCommand(id, handler);
+  const internal: Record<InternalCommandId, () => unknown> = {
+    [INTERNAL_COMMANDS.openClickedRun]: () => details.show(clickedRun(runs.view)),
+  };
+  for (const [id, handler] of Object.entries(internal)) ctx.registerCommand(id, handler);
 
   // Follow a store that already holds runs (running ones belong in the status bar) once activation is done.
   const storeRoot = ctx.config.storeRoot;

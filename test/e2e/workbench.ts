@@ -87,7 +87,16 @@ export class Workbench {
     seedUserSettings(userDataDir, this.options.settings);
     await installVsix({ vsixPath: vsix, extensionsDir, userDataDir });
 
-    this.server = await startCodeServer({ userDataDir, extensionsDir, port: 0, env: this.options.env ?? {} });
+    // The server, its extension host and built-in extensions put sockets and folders into the temp directory: give
+    // them one inside `root`, removed by close().
+    const tmp = path.join(root, 'tmp');
+    fs.mkdirSync(tmp);
+    this.server = await startCodeServer({
+      userDataDir,
+      extensionsDir,
+      port: 0,
+      env: { TMPDIR: tmp, ...this.options.env },
+    });
     this.browser = await launchChromium({ headless: process.env.RUNLOG_E2E_HEADED !== '1' });
     const versions = codeServerVersions();
     console.log(

@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { api, until } from './helpers';
 
 const EXTENSION_ID = 'runlog.runlog';
 
@@ -85,7 +86,11 @@ describe('Runlog extension', () => {
     });
   }
 
-  it('opens the Runlog side bar', async () => {
+  it('shows the Runs view when the Runlog side bar opens', async () => {
+    const { runs } = await api();
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    await until('the Runs view to be hidden', () => !runs.view.visible || undefined);
     await vscode.commands.executeCommand('workbench.view.extension.runlog');
+    await until('the Runs view to be visible', () => runs.view.visible || undefined);
   });
 });

@@ -12,8 +12,10 @@ import { api, until } from './helpers';
 
 describe('Python integration', function () {
   this.timeout(120_000);
+  const cleanup: string[] = [];
   afterEach(async () => {
     sinon.restore();
+    for (const dir of cleanup.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
     await vscode.workspace
       .getConfiguration('runlog')
       .update('pythonPath', undefined, vscode.ConfigurationTarget.Workspace);
@@ -21,6 +23,7 @@ describe('Python integration', function () {
 
   it('installs the bundled client into the chosen interpreter (a fresh venv), offline', async () => {
     const venv = fs.mkdtempSync(path.join(os.tmpdir(), 'runlog-venv-'));
+    cleanup.push(venv);
     execFileSync('python3', ['-m', 'venv', venv]);
     const python = path.join(venv, 'bin', 'python');
     assert.throws(
@@ -80,13 +83,22 @@ describe('Python integration', function () {
   });
 
   it('opens the "Get started with Runlog" walkthrough', async () => {
+    // A Welcome tab alone proves nothing (an unknown walkthrough id opens the generic Welcome page too): the command
+    // must name this extension's walkthrough, and a new Welcome tab must open.
+    const ext = vscode.extensions.getExtension('runlog.runlog')!;
+    const walkthroughs = (
+      ext.packageJSON as { contributes: { walkthroughs: { id: string; title: string }[] } }
+    ).contributes.walkthroughs;
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const welcomeTabs = () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => /Welcome|Walkthrough/i.test(t.label));
+    assert.equal(welcomeTabs().length, 0, 'no Welcome tab before');
+    const executed = sinon.spy(vscode.commands, 'executeCommand');
     await vscode.commands.executeCommand('runlog.openWalkthrough');
-    const tab = await until(
-      'a Welcome/walkthrough editor',
-      () =>
-        vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => /Welcome|Walkthrough/i.test(t.label))
-          ?.label,
-    );
-    assert.ok(tab, 'a Welcome/walkthrough editor opened');
+    const call = executed.getCalls().find((c) => c.args[0] === 'workbench.action.openWalkthrough');
+    assert.ok(call, 'runlog.openWalkthrough opens a walkthrough');
+    assert.equal(call.args[1], `${ext.id}#${walkthroughs[0].id}`);
+    assert.equal(walkthroughs[0].title, 'Get started with Runlog');
+    await until('a Welcome/walkthrough editor', () => welcomeTabs().length === 1 || undefined);
   });
 });

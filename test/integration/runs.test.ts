@@ -5,22 +5,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as sinon from 'sinon';
 import * as vscode from 'vscode';
-import { api, until } from './helpers';
-import type { RunEntry, RunDocument } from '../../src/core/store/types';
 import type { RunsNode } from '../../src/extension/runs/targets';
-
-const workspace = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
-
-async function runDoc(id: string): Promise<RunDocument | undefined> {
-  const entry: RunEntry | undefined = (await (await api()).ctx.index())?.get(id);
-  return entry?.kind === 'run' ? entry.doc : undefined;
-}
-
-function writeScript(name: string, body: string): vscode.Uri {
-  const file = path.join(workspace(), name);
-  fs.writeFileSync(file, body);
-  return vscode.Uri.file(file);
-}
+import {
+  api,
+  forgetRun,
+  recordRun,
+  runDoc,
+  until,
+  untilEnded,
+  workspaceDir as workspace,
+  writeScript,
+} from './helpers';
 
 describe('Tracked runs', function () {
   this.timeout(90_000);
@@ -38,10 +33,7 @@ describe('Tracked runs', function () {
     const uri = vscode.Uri.file(path.join(workspace(), 'train.py'));
     const id = await runner.runFile(uri);
     assert.ok(id);
-    const doc = await until('the run to finish', async () => {
-      const d = await runDoc(id);
-      return d && d.status !== 'running' ? d : undefined;
-    });
+    const doc = await untilEnded(id);
     assert.equal(doc.status, 'finished');
     assert.equal(doc.experiment, 'train');
     assert.equal(doc.capture.exitCode, 0);
@@ -55,13 +47,21 @@ describe('Tracked runs', function () {
 
   it('shows runs in the Runs view by experiment, with duration and primary metric', async () => {
     const { runs } = await api();
-    const experiments = await runs.getChildren();
-    const train = experiments.find((node) => node.kind === 'experiment' && node.name === 'train');
-    assert.ok(train, 'an experiment node "train"');
-    const [first] = await runs.getChildren(train);
-    const item = await runs.getTreeItem(first);
-    assert.equal(item.contextValue, 'run.finished');
-    assert.match(String(item.description), /loss 0\.1667|acc 0\.8/);
+    const doc = await recordRun({ experiment: 'view-shape' });
+    try {
+      const experiments = await runs.getChildren();
+      const group = experiments.find((node) => node.kind === 'experiment' && node.name === 'view-shape');
+      assert.ok(group, 'an experiment node "view-shape"');
+      assert.match(String((await runs.getTreeItem(group)).description), /^1 run$/);
+      const [first] = await runs.getChildren(group);
+      assert.deepEqual(first, { kind: 'run', id: doc.id });
+      const item = await runs.getTreeItem(first);
+      assert.equal(item.label, doc.name);
+      assert.equal(item.contextValue, 'run.finished');
+      assert.equal(item.description, '12s · loss 0.25');
+    } finally {
+      await forgetRun(doc.id);
+    }
   });
 
   it('follows a live run: the view data and the status bar update while it runs, Stop ends it as interrupted', async () => {
@@ -90,10 +90,7 @@ describe('Tracked runs', function () {
     });
     assert.match(statusBar.text, /step \d+/);
     await vscode.commands.executeCommand('runlog.stopRun', id);
-    const stopped = await until('the run to stop', async () => {
-      const d = await runDoc(id);
-      return d && d.status !== 'running' ? d : undefined;
-    });
+    const stopped = await untilEnded(id);
     assert.equal(stopped.status, 'interrupted');
     await until('the status bar to clear', async () => {
       await statusBar.update();
@@ -104,65 +101,77 @@ describe('Tracked runs', function () {
   it('renames, tags, and deletes a run with Undo, through the same commands the view uses', async () => {
     const { ctx } = await api();
     const index = (await ctx.index())!;
-    const entry = index.list().find((e) => e.kind === 'run' && e.doc.status === 'finished')!;
+    const entry = await recordRun({ tags: { keep: 'yes' } });
     const node: RunsNode = { kind: 'run', id: entry.id };
+    try {
+      sandbox
+        .stub(vscode.window, 'showInputBox')
+        .onFirstCall()
+        .resolves('best so far')
+        .onSecondCall()
+        .resolves('baseline owner=ana');
+      await vscode.commands.executeCommand('runlog.renameRun', node);
+      await vscode.commands.executeCommand('runlog.tagRun', node, [node]);
+      const doc = (await runDoc(entry.id))!;
+      assert.equal(doc.name, 'best so far');
+      assert.deepEqual({ ...doc.tags }, { keep: 'yes', baseline: 'true', owner: 'ana' });
 
-    sandbox
-      .stub(vscode.window, 'showInputBox')
-      .onFirstCall()
-      .resolves('best so far')
-      .onSecondCall()
-      .resolves('baseline owner=ana');
-    await vscode.commands.executeCommand('runlog.renameRun', node);
-    await vscode.commands.executeCommand('runlog.tagRun', node, [node]);
-    const doc = (await runDoc(entry.id))!;
-    assert.equal(doc.name, 'best so far');
-    assert.deepEqual({ ...doc.tags }, { ...doc.tags, baseline: 'true', owner: 'ana' }); // tags inherit nothing (null prototype)
+      const info = sandbox.stub(vscode.window, 'showInformationMessage');
+      info.onFirstCall().resolves('Undo' as never);
+      await vscode.commands.executeCommand('runlog.deleteRun', node, [node]);
+      assert.match(String(info.firstCall.args[0]), /Deleted run best so far/);
+      assert.ok(index.get(entry.id), 'Undo brought the run back');
+      assert.ok(fs.existsSync(path.join(ctx.store!.layout.runDir(entry.id), 'run.json')));
 
-    const info = sandbox.stub(vscode.window, 'showInformationMessage');
-    info.onFirstCall().resolves('Undo' as never);
-    await vscode.commands.executeCommand('runlog.deleteRun', node, [node]);
-    assert.match(String(info.firstCall.args[0]), /Deleted run best so far/);
-    assert.ok(index.get(entry.id), 'Undo brought the run back');
-    assert.ok(fs.existsSync(path.join(ctx.store!.layout.runDir(entry.id), 'run.json')));
-
-    info.onSecondCall().resolves(undefined);
-    await vscode.commands.executeCommand('runlog.deleteRun', node, [node]);
-    assert.equal(index.get(entry.id), undefined);
-    assert.ok(
-      fs.existsSync(path.join(ctx.store!.layout.trashDir, entry.id, 'run.json')),
-      'kept in the trash',
-    );
+      info.onSecondCall().resolves(undefined);
+      await vscode.commands.executeCommand('runlog.deleteRun', node, [node]);
+      assert.equal(index.get(entry.id), undefined);
+      assert.ok(
+        fs.existsSync(path.join(ctx.store!.layout.trashDir, entry.id, 'run.json')),
+        'kept in the trash',
+      );
+    } finally {
+      fs.rmSync(path.join(ctx.store!.layout.trashDir, entry.id), { recursive: true, force: true });
+      await forgetRun(entry.id);
+    }
   });
 
   it('opens the details of a run in a webview panel', async () => {
-    const { ctx, details } = await api();
-    const entry = (await ctx.index())!.list().find((e) => e.kind === 'run')!;
-    await vscode.commands.executeCommand('runlog.showRunDetails', entry.id);
-    assert.ok(details.get(entry.id), 'a panel for the run');
-    const label = await until(
-      'the panel tab',
-      () =>
+    const { details } = await api();
+    const doc = await recordRun({ name: 'details-panel-run' });
+    try {
+      await vscode.commands.executeCommand('runlog.showRunDetails', doc.id);
+      assert.ok(details.get(doc.id), 'a panel for the run');
+      await until('the panel tab', () =>
         vscode.window.tabGroups.all
           .flatMap((group) => group.tabs)
-          .find((tab) => tab.label.startsWith('Run: '))?.label,
-    );
-    assert.match(label, /^Run: /);
+          .some((tab) => tab.label === 'Run: details-panel-run'),
+      );
+    } finally {
+      await forgetRun(doc.id); // its panel closes with it
+    }
   });
 
   it('shows a corrupt run as unreadable with the reason, and the other runs stay usable', async () => {
     const { ctx, runs } = await api();
-    const dir = ctx.store!.layout.runDir('20200101-000000-000-0badf00d');
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'run.json'), '{"id": "20200101-000000-000-0bad');
-    const index = (await ctx.index())!;
-    await index.refresh();
-    const experiments = await runs.getChildren();
-    const unreadable = experiments.find((n) => n.kind === 'experiment' && n.name === 'Unreadable runs')!;
-    const [node] = await runs.getChildren(unreadable);
-    const item = await runs.getTreeItem(node);
-    assert.match(String(item.description), /unreadable: run\.json is not valid JSON/);
-    assert.ok(index.list().some((e) => e.kind === 'run'));
+    const other = await recordRun();
+    const id = '20200101-000000-000-0badf00d';
+    const dir = ctx.store!.layout.runDir(id);
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'run.json'), '{"id": "20200101-000000-000-0bad');
+      const index = (await ctx.index())!;
+      await index.refresh([id]);
+      const experiments = await runs.getChildren();
+      const unreadable = experiments.find((n) => n.kind === 'experiment' && n.name === 'Unreadable runs')!;
+      const [node] = await runs.getChildren(unreadable);
+      const item = await runs.getTreeItem(node);
+      assert.match(String(item.description), /unreadable: run\.json is not valid JSON/);
+      assert.equal(index.get(other.id)?.kind, 'run');
+    } finally {
+      await forgetRun(id);
+      await forgetRun(other.id);
+    }
   });
 
   it('says how to fix a missing Python or a missing script', async () => {

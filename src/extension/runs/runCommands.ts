@@ -8,7 +8,15 @@ import { runTargets } from './targets';
 
 /** Rename, tag, delete (with Undo), open output, reveal: the edits a user makes to recorded runs. */
 export class RunCommands {
-  constructor(private readonly ctx: RunlogContext) {}
+  /**
+   * @param showRestored makes the Runs view show restored runs again. The view keeps the nodes of deleted runs
+   * (RunsTree.runNodes/shape), so a run coming back under the same id looks like an in-place change of a node that
+   * is no longer shown, and it stayed missing until the next full refresh (issue 10).
+   */
+  constructor(
+    private readonly ctx: RunlogContext,
+    private readonly showRestored: () => void = () => undefined,
+  ) {}
 
   async rename(node?: unknown): Promise<void> {
     const [entry] = await runTargets(this.ctx, node, undefined, {
@@ -72,6 +80,7 @@ export class RunCommands {
     if (choice !== 'Undo') return;
     for (const entry of entries) await store.restoreFromTrash(entry.id);
     await index?.refresh(entries.map((e) => e.id));
+    this.showRestored();
   }
 
   async openOutput(node?: unknown): Promise<void> {

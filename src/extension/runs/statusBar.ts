@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatDuration, formatValue, primaryMetric, runDuration } from '../../core/format';
 import { isRunning, type RunDocument } from '../../core/store/types';
+import { COMMANDS } from '../commandIds';
 import type { RunlogContext } from '../context';
 import type { ScriptRunner } from './scriptRunner';
 
@@ -41,9 +42,7 @@ export class RunStatusBar {
     // Prefer the newest run launched from this window, else the newest running run in the store.
     const doc = running.find((d) => launchedIds.has(d.id)) ?? running[0];
     if (doc) return this.showRun(doc, running.length);
-    const starting = this.runner.launched
-      .filter((l) => !index?.get(l.id) && l.terminal.exitStatus === undefined)
-      .at(-1);
+    const starting = (await this.runner.starting()).at(-1);
     if (starting) {
       this.item.text = `$(loading~spin) Runlog: starting ${path.basename(starting.file)}`;
       this.item.tooltip = 'Waiting for the run to write its first record';
@@ -54,6 +53,25 @@ export class RunStatusBar {
     }
     this.item.hide();
     this.visible = false;
+  }
+
+  private runCommand: vscode.Command | undefined;
+
+  /** The command a click runs now (undefined when hidden or starting). */
+  get command(): vscode.Command | undefined {
+    return this.visible ? (this.item.command as vscode.Command | undefined) : undefined;
+  }
+
+  /**
+   * The same command object while the same run is shown: VS Code registers a command with arguments anew (under a
+   * temporary id) whenever the item's command is set, and a click that races with that fails with "Actual command
+   * not found". Updates come with every write of a live run.
+   */
+  private commandFor(id: string): vscode.Command {
+    if (this.runCommand?.arguments?.[0] !== id) {
+      this.runCommand = { command: COMMANDS.showRunDetails, title: 'Show Run Details', arguments: [id] };
+    }
+    return this.runCommand;
   }
 
   private showRun(doc: RunDocument, runningCount: number): void {
@@ -67,7 +85,7 @@ export class RunStatusBar {
         (runningCount > 1 ? `  \n${runningCount - 1} more run(s) running` : '') +
         '\n\nClick to open its details.',
     );
-    this.item.command = { command: 'runlog.showRunDetails', title: 'Show Run Details', arguments: [doc.id] };
+    this.item.command = this.commandFor(doc.id);
     this.item.show();
     this.visible = true;
   }
