@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { registerCompareCommands } from './compare/register';
 import { RunlogContext } from './context';
 import { DatasetsTree } from './datasets/datasetsTree';
 import { installPythonClient } from './python/installClient';
@@ -63,6 +64,7 @@ export function activate(extension: vscode.ExtensionContext): RunlogApi {
     'runlog.showStoreLocation': () => showStoreLocation(ctx),
   };
   for (const [id, handler] of Object.entries(commands)) ctx.registerCommand(id, handler);
+  registerCompareCommands(ctx, runs);
 
   // Follow a store that already holds runs (running ones belong in the status bar) once activation is done.
   const storeRoot = ctx.config.storeRoot;
