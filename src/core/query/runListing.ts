@@ -71,7 +71,8 @@ export function arrangeRuns(entries: readonly RunEntry[], options: ListingOption
       };
       const keyed = shown.map((entry) => ({ entry, v: value(entry) }));
       keyed.sort((a, b) => {
-        if (a.v === undefined || b.v === undefined) return a.v === undefined ? (b.v === undefined ? 0 : 1) : -1;
+        if (a.v === undefined || b.v === undefined)
+          return a.v === undefined ? (b.v === undefined ? 0 : 1) : -1;
         return a.v === b.v ? 0 : (a.v < b.v ? -1 : 1) * sign;
       });
       shown.splice(0, shown.length, ...keyed.map((k) => k.entry));

@@ -18,7 +18,12 @@ const entries: RunEntry[] = [
   entry({ id: '20250104-000000-d', name: 'run-2', experiment: 'a', metrics: { loss: metric(0.1) } }),
   { kind: 'unreadable', id: '20250103-000000-x', dir: '/runs/x', reason: 'run.json is empty' },
   entry({ id: '20250102-000000-c', name: 'run-1', experiment: 'b', metrics: { loss: metric('NaN') } }),
-  entry({ id: '20250101-000000-b', name: 'Run-3', experiment: 'a', metrics: { loss: metric(0.2), acc: metric(0.9) } }),
+  entry({
+    id: '20250101-000000-b',
+    name: 'Run-3',
+    experiment: 'a',
+    metrics: { loss: metric(0.2), acc: metric(0.9) },
+  }),
 ];
 
 const ids = (listing: ReturnType<typeof arrangeRuns>) =>
@@ -51,9 +56,17 @@ describe('Runs view listing', () => {
       ['a', ['d', 'b']],
       ['Unreadable runs', ['x']],
     ]);
-    const acc = arrangeRuns(entries, { sort: 'metric', metric: 'loss', goals: new Map([['loss', 'max' as const]]) });
+    const acc = arrangeRuns(entries, {
+      sort: 'metric',
+      metric: 'loss',
+      goals: new Map([['loss', 'max' as const]]),
+    });
     assert.deepEqual(ids(acc)[1], ['a', ['b', 'd']]);
-    assert.equal(arrangeRuns(entries, { sort: 'metric' }).metric, 'loss', 'defaults to the newest run\'s first metric');
+    assert.equal(
+      arrangeRuns(entries, { sort: 'metric' }).metric,
+      'loss',
+      "defaults to the newest run's first metric",
+    );
   });
 
   it('filters with a query, hiding unreadable runs, and counts what it shows', () => {
