@@ -19,12 +19,10 @@ export function parallelRows(
   labels: readonly string[],
 ): { dims: string[]; rows: ParallelRow[] } {
   const params = comparison.params.filter((row) => row.differs);
-  const axes: { dim: string; values: Value[] }[] = params.map(
-    (row) => ({
-      dim: row.name,
-      values: row.values,
-    }),
-  );
+  const axes: { dim: string; values: Value[] }[] = params.map((row) => ({
+    dim: row.name,
+    values: row.values,
+  }));
   const metricRow = comparison.metrics.find((m) => m.name === metric);
   if (metricRow) axes.push({ dim: `${metricRow.name} (last)`, values: metricRow.cells.map((c) => c.last) });
   const rows: ParallelRow[] = [];
