@@ -195,7 +195,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode> {
     item.id = `run:${doc.id}`;
     item.iconPath = STATUS_ICONS[doc.status];
     const starred = isStarred(doc);
-    item.contextValue = `run.${doc.status}${starred ? '.starred' : ''}`;
+    item.contextValue = `run.${doc.status}`;
     const parts = [formatDuration(runDuration(doc))];
     const metric = primaryMetric(doc, this.ctx.config.primaryMetric);
     if (metric) parts.push(`${metric[0]} ${formatValue(metric[1].last)}`);
