@@ -34,7 +34,11 @@ const builds = [
   },
   {
     ...shared,
-    entryPoints: { details: 'webview/details/main.ts' },
+    entryPoints: {
+      details: 'webview/details/main.ts',
+      compare: 'webview/compare/main.ts',
+      runsTable: 'webview/runsTable/main.ts',
+    },
     outdir: 'dist/webview',
     platform: 'browser',
     format: 'iife',

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { ComparePanels } from './compare/panels';
 import { registerCompareCommands } from './compare/register';
 import { RunlogContext } from './context';
 import { DatasetsTree } from './datasets/datasetsTree';
@@ -21,6 +22,7 @@ export interface RunlogApi {
   runs: RunsTree;
   details: RunDetailsPanels;
   statusBar: RunStatusBar;
+  compare: ComparePanels;
 }
 
 /**
@@ -64,13 +66,13 @@ export function activate(extension: vscode.ExtensionContext): RunlogApi {
     'runlog.showStoreLocation': () => showStoreLocation(ctx),
   };
   for (const [id, handler] of Object.entries(commands)) ctx.registerCommand(id, handler);
-  registerCompareCommands(ctx, runs);
+  const compare = registerCompareCommands(ctx, runs);
 
   // Follow a store that already holds runs (running ones belong in the status bar) once activation is done.
   const storeRoot = ctx.config.storeRoot;
   if (storeRoot && existsSync(path.join(storeRoot, 'runs'))) setTimeout(() => void statusBar.update(), 0);
 
-  return { ctx, runner, runs, details, statusBar };
+  return { ctx, runner, runs, details, statusBar, compare };
 }
 
 export function deactivate(): void {}

@@ -55,6 +55,15 @@ export class CompareSession implements vscode.Disposable {
     );
   }
 
+  /** The last messages sent to the page, newest last (for tests and diagnostics). */
+  readonly sent: ToCompareWebview[] = [];
+
+  private async post(message: ToCompareWebview): Promise<void> {
+    this.sent.push(message);
+    if (this.sent.length > 20) this.sent.shift();
+    await this.port.post(message);
+  }
+
   dispose(): void {
     if (this.liveTimer) clearTimeout(this.liveTimer);
     for (const d of this.disposables) d.dispose();
@@ -127,7 +136,7 @@ export class CompareSession implements vscode.Disposable {
       problems,
       canDiffDatasets: commands.includes('runlog.compareDatasetVersions'),
     };
-    await this.port.post({ type: 'setComparison', state });
+    await this.post({ type: 'setComparison', state });
   }
 
   async handle(message: FromCompareWebview): Promise<void> {
@@ -148,7 +157,7 @@ export class CompareSession implements vscode.Disposable {
         return this.zoom(message.metric, message.range);
       case 'export': {
         const target = await saveExport(message.format, message.name, message.data);
-        await this.port.post({
+        await this.post({
           type: 'exported',
           ok: target !== undefined,
           message: target ? `Saved ${vscode.workspace.asRelativePath(target)}` : 'Export cancelled.',
@@ -193,7 +202,7 @@ export class CompareSession implements vscode.Disposable {
       goals,
       range: range ?? undefined,
     });
-    await this.port.post({ type: 'updateCharts', charts: [chart], range });
+    await this.post({ type: 'updateCharts', charts: [chart], range });
   }
 
   /** Running runs append points: read them and send the charts that changed, at most once a second. */
@@ -218,7 +227,7 @@ export class CompareSession implements vscode.Disposable {
     const charts: MetricChart[] = [...changed].map((metric) =>
       chartMetric(docs, metric, this.lookup, { axis: this.axis, goals, range: this.zooms.get(metric) }),
     );
-    await this.port.post({ type: 'updateCharts', charts });
+    await this.post({ type: 'updateCharts', charts });
   }
 }
 

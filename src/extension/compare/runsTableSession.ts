@@ -11,7 +11,7 @@ import type { PagePort } from './pagePort';
 export class RunsTableSession implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
-  private sent = new Set<string>();
+  private known = new Set<string>();
 
   constructor(
     private readonly ctx: RunlogContext,
@@ -28,6 +28,15 @@ export class RunsTableSession implements vscode.Disposable {
         if (event.affectsConfiguration('runlog.primaryMetric')) void this.sendAll();
       }),
     );
+  }
+
+  /** The last messages sent to the page, newest last (for tests and diagnostics). */
+  readonly sent: ToRunsTableWebview[] = [];
+
+  private async post(message: ToRunsTableWebview): Promise<void> {
+    this.sent.push(message);
+    if (this.sent.length > 20) this.sent.shift();
+    await this.port.post(message);
   }
 
   dispose(): void {
@@ -51,9 +60,9 @@ export class RunsTableSession implements vscode.Disposable {
     const runs = (index?.list() ?? []).flatMap((entry) =>
       entry.kind === 'run' ? [toTableRun(entry.doc)] : [],
     );
-    this.sent = new Set(runs.map((r) => r.id));
+    this.known = new Set(runs.map((r) => r.id));
     this.ready = true;
-    await this.port.post({ type: 'setRuns', runs, primaryMetric: this.ctx.config.primaryMetric });
+    await this.post({ type: 'setRuns', runs, primaryMetric: this.ctx.config.primaryMetric });
   }
 
   private async update(ids: string[] | undefined): Promise<void> {
@@ -66,9 +75,9 @@ export class RunsTableSession implements vscode.Disposable {
       const entry = index?.get(id);
       if (entry?.kind === 'run') {
         runs.push(toTableRun(entry.doc));
-        this.sent.add(id);
-      } else if (this.sent.delete(id)) removed.push(id);
+        this.known.add(id);
+      } else if (this.known.delete(id)) removed.push(id);
     }
-    if (runs.length || removed.length) await this.port.post({ type: 'updateRuns', runs, removed });
+    if (runs.length || removed.length) await this.post({ type: 'updateRuns', runs, removed });
   }
 }
