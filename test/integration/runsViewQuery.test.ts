@@ -165,6 +165,27 @@ describe('Runs view: sort, filter, paging, stars and tags', function () {
     assert.ok(!all.includes('<more>'));
   });
 
+  it('shows a run again when it comes back with the same id (Undo of a delete)', async () => {
+    const target = written.find((d) => d.name === 'q-a')!;
+    const dir = path.join(store(), 'runs', target.id);
+    const saved = path.join(store(), `.${target.id}.saved`);
+    const { ctx } = await api();
+    fs.renameSync(dir, saved);
+    await (await ctx.index())!.refresh([target.id]);
+    await until('the run gone from the view', async () => !(await runNames('cmp-query')).includes('q-a'));
+    // Back with the same id: the view must rebuild (a node event alone would update a node it no longer shows).
+    const events: unknown[] = [];
+    const sub = (await api()).runs.onDidChangeTreeData((node) => events.push(node));
+    try {
+      fs.renameSync(saved, dir);
+      await (await ctx.index())!.refresh([target.id]);
+      await until('a rebuild of the view', () => events.includes(undefined));
+    } finally {
+      sub.dispose();
+    }
+    assert.ok((await runNames('cmp-query')).includes('q-a'));
+  });
+
   it('stars and unstars runs, and shows tags next to each run', async () => {
     const target = written.find((d) => d.name === 'q-b')!;
     await vscode.commands.executeCommand('runlog.starRun', target.id);

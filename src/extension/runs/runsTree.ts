@@ -74,6 +74,13 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode> {
   private onRunsChanged(ids: string[] | undefined): void {
     void this.ctx.index().then((index) => {
       if (!ids || !index) return this.changed.fire(undefined);
+      // Forget removed runs: a run restored later (Undo of a delete, same id) is then a new node, not an in-place
+      // change of a node the view no longer shows.
+      for (const id of ids) {
+        if (index.get(id)) continue;
+        this.runNodes.delete(id);
+        this.shape.delete(id);
+      }
       // A filter or another sort may move or hide any changed run: rebuild (cheap, groups are paged).
       if (this.state.filter || this.state.sort !== 'start') return this.changed.fire(undefined);
       const moved = ids.some((id) => {
