@@ -134,6 +134,12 @@ export class CompareApp {
               `Show details of ${run.id}`,
             ),
             h('span', { class: 'muted' }, ` ${run.experiment} · ${run.status}`),
+            ' ',
+            actionLink(
+              'promote…',
+              () => this.post({ type: 'runCommand', command: 'runlog.promoteRun', args: [run.id] }),
+              `Promote ${run.name} to a registry`,
+            ),
           ),
         ),
       ),

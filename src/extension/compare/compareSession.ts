@@ -177,7 +177,9 @@ export class CompareSession implements vscode.Disposable {
           void vscode.window.showWarningMessage(
             message.command === 'runlog.compareDatasetVersions'
               ? 'Dataset diff is not available: the command runlog.compareDatasetVersions is not registered in this version of Runlog.'
-              : `The command ${message.command} is not available.`,
+              : message.command === 'runlog.promoteRun'
+                ? 'Promotion is not available: the command runlog.promoteRun is not registered in this version of Runlog.'
+                : `The command ${message.command} is not available.`,
           );
           return;
         }
