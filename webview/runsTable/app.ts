@@ -320,14 +320,18 @@ export class RunsTableApp {
     );
   }
 
+  /** On scroll: reuse the rows still on screen, build only those scrolled in. */
   private schedule(): void {
     this.frame ||= requestAnimationFrame(() => {
       this.frame = 0;
-      this.renderRows();
+      this.renderRows(true);
     });
   }
 
-  private renderRows(): void {
+  /** Rows in the DOM by row index (valid until the rows, columns, selection or cursor change). */
+  private rendered = new Map<number, HTMLElement>();
+
+  private renderRows(reuse = false): void {
     const headerHeight = this.header.offsetHeight || ROW_HEIGHT;
     const total = this.rows.length;
     this.body.style.height = `${total * ROW_HEIGHT}px`;
@@ -338,11 +342,27 @@ export class RunsTableApp {
       total,
     );
     const template = this.template();
+    if (reuse) {
+      for (const [i, element] of this.rendered) {
+        if (i < start || i >= end) {
+          element.remove();
+          this.rendered.delete(i);
+        }
+      }
+    } else {
+      this.rendered.clear();
+      this.body.replaceChildren();
+    }
     const fragment = document.createDocumentFragment();
-    for (let i = start; i < end; i++) fragment.append(this.renderRow(this.rows[i], i, template));
-    this.body.replaceChildren(fragment);
+    for (let i = start; i < end; i++) {
+      if (this.rendered.has(i)) continue;
+      const element = this.renderRow(this.rows[i], i, template);
+      this.rendered.set(i, element);
+      fragment.append(element);
+    }
+    this.body.append(fragment);
     this.viewport.setAttribute('aria-rowcount', String(total + 1));
-    if (total === 0) {
+    if (total === 0 && !reuse) {
       this.body.append(
         h(
           'div',
