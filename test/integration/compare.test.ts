@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as sinon from 'sinon';
 import * as vscode from 'vscode';
 import { api, until } from './helpers';
-import { series, writeRun } from '../fixtures/runs';
+import { pointLine, series, writeRun } from '../fixtures/runs';
 import type { RunDocument } from '../../src/core/store/types';
 import type { CompareState, ToCompareWebview } from '../../webview/compare/contract';
 
@@ -245,6 +245,37 @@ describe('Compare panel and runs table', function () {
       String(warn.firstCall.args[0]),
       /Dataset diff is not available: the command runlog\.compareDatasetVersions is not registered/,
     );
+  });
+
+  it('updates the charts of a running run live as it writes points', async () => {
+    const now = new Date();
+    const live = write(
+      {
+        name: 'cmp-live',
+        status: 'running',
+        startTime: now.toISOString(),
+        endTime: null,
+        heartbeatAt: now.toISOString(),
+        capture: { source: 'script', pid: process.pid, host: os.hostname() },
+      },
+      [0.9, 0.8],
+    );
+    await (await (await api()).ctx.index())!.refresh([live.id]);
+    const { session } = await openCompare([a.id, live.id]);
+    const file = path.join(store(), 'runs', live.id, 'metrics.jsonl');
+    // Append until the watcher reports the write (it may start a moment after the panel opened).
+    let step = 2;
+    const update = await until('a live chart update with the new points', () => {
+      fs.appendFileSync(file, pointLine({ key: 'loss', value: 0.5, step: step++, time: Date.now() / 1000 }));
+      return session.sent.find(
+        (m): m is Extract<ToCompareWebview, { type: 'updateCharts' }> =>
+          m.type === 'updateCharts' &&
+          m.range === undefined &&
+          m.charts.some((c) => c.series.some((s) => s.runId === live.id && s.x.length > 2)),
+      );
+    });
+    const liveSeries = update.charts[0].series.find((s) => s.runId === live.id)!;
+    assert.deepEqual(liveSeries.y.slice(0, 3), [0.9, 0.8, 0.5]);
   });
 
   it('opens the runs table, which receives every run, then only the runs that change', async () => {
