@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measurePythonFastLoop, pythonFastLoopSection } from './pythonFastLoopBench';
+import { compareSection, measureCompare } from './compareBench';
 
 const repo = join(__dirname, '..');
 const RUNS = Number(process.env.RUNLOG_BENCH_RUNS ?? 10_000);
@@ -64,6 +65,7 @@ function main(): void {
     console.log('[bench] export of a large metrics file…');
     const exported = exportBench(join(work, 'export'));
 
+    const compare = measureCompare(work);
     const cold = median(lists.map((l) => l.coldMs as number));
     const warmList = median(lists.map((l) => l.warmListMs as number));
     const warmRefresh = median(lists.map((l) => l.warmRefreshMs as number));
@@ -102,6 +104,7 @@ operating system's file cache may hold it, as it does for a user reopening a win
   streamed in 4 MiB chunks: ${(Number(exported.ms) / 1000).toFixed(1)} s, peak memory growth ${Number(exported.peakRssGrowthMB).toFixed(0)} MB RSS (\`bench/exportBench.ts\`).
 
 ${pythonFastLoopSection(fastLoop)}
+${compareSection(compare)}
 ## How
 
 - \`bench/run.ts\` drives everything; \`bench/storeBench.ts\` holds the store measurements (generate, list, floor, naive,

@@ -1,11 +1,12 @@
 import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { exportMetricsCsv, exportRunJson, type Sink } from '../core/export/runExport';
+import { diffJson, formatDiff, prepareComparison } from '../core/compare';
 import { formatDuration, formatValue, primaryMetric, runDuration } from '../core/format';
 import { discoverStore } from '../core/store/discovery';
 import { RunIndex } from '../core/store/runIndex';
 import { RunStore } from '../core/store/runStore';
-import type { ReadableRun, RunEntry } from '../core/store/types';
+import type { ReadableRun, RunDocument, RunEntry } from '../core/store/types';
 
 /** A mistake in how the command was called (exit code 2), as opposed to a failure while running it (1). */
 export class CliError extends Error {}
@@ -17,6 +18,8 @@ Commands:
   show <run> [--json]                  one run: status, params, metrics, capture, datasets, artifacts
   export <run> --format csv|json [-o FILE]
                                        a run's metric points (csv: key,step,value,time) or everything (json)
+  diff <runA> <runB> [<run>...] [--all] [--json]
+                                       params and metrics side by side; changes against the first run
 
 <run> is a run id, a unique prefix or suffix of one, or a run name.
 Options:
@@ -32,6 +35,7 @@ export interface Options {
   output?: string;
   /** The folder the command was run from (INIT_CWD under npx/npm exec, which change the working folder). */
   cwd?: string;
+  all?: boolean;
 }
 export interface Out {
   write(text: string): unknown;
@@ -236,4 +240,18 @@ function table(header: string[], rows: string[][]): string {
   );
 }
 
-export const commands: Record<string, Command> = { ls, show, export: exportRun };
+const diff: Command = async (args, options, out) => {
+  if (args.length < 2) throw new CliError('diff needs at least two runs: runlog diff <runA> <runB> [...]');
+  const store = openStore(options);
+  const runs: RunDocument[] = [];
+  for (const reference of args) runs.push((await resolveOne(store, reference)).doc);
+  const comparison = prepareComparison(runs, () => undefined);
+  out.write(
+    options.json
+      ? JSON.stringify(diffJson(comparison), null, 2) + '\n'
+      : formatDiff(comparison, { all: options.all }),
+  );
+  return 0;
+};
+
+export const commands: Record<string, Command> = { ls, show, export: exportRun, diff };

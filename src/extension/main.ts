@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS, INTERNAL_COMMANDS, type CommandId, type InternalCommandId } from './commandIds';
+import type { ComparePanels } from './compare/panels';
+import { registerCompareCommands } from './compare/register';
 import { RunlogContext } from './context';
 import { DatasetsTree } from './datasets/datasetsTree';
 import { installPythonClient } from './python/installClient';
@@ -24,6 +26,7 @@ export interface RunlogApi {
   runs: RunsTree;
   details: RunDetailsPanels;
   statusBar: RunStatusBar;
+  compare: ComparePanels;
 }
 
 /**
@@ -74,12 +77,13 @@ export function activate(extension: vscode.ExtensionContext): RunlogApi {
     [INTERNAL_COMMANDS.openClickedRun]: () => details.show(clickedRun(runs.view)),
   };
   for (const [id, handler] of Object.entries(internal)) ctx.registerCommand(id, handler);
+  const compare = registerCompareCommands(ctx, runs);
 
   // Follow a store that already holds runs (running ones belong in the status bar) once activation is done.
   const storeRoot = ctx.config.storeRoot;
   if (storeRoot && existsSync(path.join(storeRoot, 'runs'))) setTimeout(() => void statusBar.update(), 0);
 
-  return { ctx, runner, runs, details, statusBar };
+  return { ctx, runner, runs, details, statusBar, compare };
 }
 
 export function deactivate(): void {}

@@ -5,7 +5,11 @@ import type { RunlogContext } from '../context';
 import { UserError } from '../context';
 
 /** A node of the Runs view, as commands receive it. */
-export type RunsNode = { kind: 'experiment'; name: string } | { kind: 'run'; id: string };
+export type RunsNode =
+  | { kind: 'experiment'; name: string }
+  | { kind: 'run'; id: string }
+  /** "Show more…" at the end of an experiment's first runs. */
+  | { kind: 'more'; experiment: string };
 
 /**
  * Turns what a command was invoked with into runs: the Runs view passes (clicked node, selected nodes), the details
@@ -29,6 +33,7 @@ export async function runTargets(
     const entries = refs.flatMap((ref) => {
       if (typeof ref === 'string') return index.get(ref) ?? [];
       if (ref.kind === 'run') return index.get(ref.id) ?? [];
+      if (ref.kind !== 'experiment') return [];
       return index.list().filter((entry) => entry.kind === 'run' && entry.doc.experiment === ref.name);
     });
     if (entries.length === 0) throw new UserError('That run no longer exists in the store.');

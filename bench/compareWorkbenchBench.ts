@@ -1,0 +1,150 @@
+// Compare benchmarks in the real workbench (packaged .vsix in code-server, Chromium): the Runs view with 10,000
+// runs in 10 experiments against a one-run store, and the runs table's first render and scrolling with 10,000
+// runs. Run by bench/compareBench.ts's measureWorkbench() in a fresh process; prints one JSON line.
+// Usage: tsx bench/compareWorkbenchBench.ts <workdir>
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { newRunId } from '../src/core/store/ids';
+import type { RunDocument } from '../src/core/store/types';
+import { FIXTURE_WORKSPACE, Workbench } from '../test/e2e/workbench';
+
+function makeWorkspace(dir: string, runs: number, experiments: number): string {
+  fs.cpSync(FIXTURE_WORKSPACE, dir, { recursive: true });
+  const runsDir = path.join(dir, '.runlog', 'runs');
+  fs.mkdirSync(runsDir, { recursive: true });
+  const start = Date.parse('2026-01-01T00:00:00Z');
+  for (let i = 0; i < runs; i++) {
+    const started = new Date(start + i * 60_000);
+    const id = newRunId(started);
+    const doc: RunDocument = {
+      schema: 1,
+      id,
+      name: `run-${i}`,
+      experiment: `experiment-${i % experiments}`,
+      status: 'finished',
+      startTime: started.toISOString(),
+      endTime: new Date(started.getTime() + 30_000).toISOString(),
+      params: Object.fromEntries(
+        Array.from({ length: 10 }, (_, p) => [`param_${p}`, p % 3 ? (i % 7) * 0.1 + p : `v${i % 5}`]),
+      ),
+      tags: i % 10 === 0 ? { stage: 'tuned' } : {},
+      metrics: Object.fromEntries(
+        ['loss', 'acc', 'val_loss'].map((m, k) => {
+          const v = ((i * 7919 + k) % 1000) / 1000;
+          return [m, { last: v, min: v / 2, max: v * 2, count: 100, step: 99, time: 0 }];
+        }),
+      ),
+      capture: { source: 'script', host: 'bench', pid: 1 },
+      datasets: [],
+      artifacts: [],
+    };
+    fs.mkdirSync(path.join(runsDir, id));
+    fs.writeFileSync(path.join(runsDir, id, 'run.json'), JSON.stringify(doc));
+  }
+  return dir;
+}
+
+/** From clicking the Runlog activity-bar item to the first run row in the Runs view. */
+async function runsViewShown(wb: Workbench, result: Record<string, number>, key: string): Promise<number> {
+  const t0 = performance.now();
+  await wb.openRunlogSidebar();
+  await wb
+    .view('Runs')
+    .locator('.monaco-list-row', { has: wb.page.locator('.codicon-beaker') })
+    .first()
+    .waitFor({ state: 'visible', timeout: 120_000 });
+  result[`${key}GroupMs`] = performance.now() - t0;
+  await wb
+    .view('Runs')
+    .locator('.monaco-list-row', { has: wb.page.locator('.codicon-pass') })
+    .first()
+    .waitFor({ state: 'visible', timeout: 120_000 });
+  return performance.now() - t0;
+}
+
+async function frameWith(page: Page, selector: string): Promise<Frame> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    for (const frame of page.frames())
+      if (
+        await frame
+          .locator(selector)
+          .count()
+          .catch(() => 0)
+      )
+        return frame;
+    if (Date.now() > deadline) throw new Error(`no webview shows ${selector}`);
+    await page.waitForTimeout(100);
+  }
+}
+
+async function measure(workdir: string): Promise<Record<string, number>> {
+  const small = makeWorkspace(path.join(workdir, 'one'), 1, 1);
+  const big = makeWorkspace(path.join(workdir, 'many'), 10_000, 10);
+  const result: Record<string, number> = {};
+
+  const one = await new Workbench({ workspace: small, name: 'bench-one' }).start();
+  try {
+    result.runsViewOneMs = await runsViewShown(one, result, 'runsViewOne');
+  } finally {
+    await one.close();
+  }
+
+  const many = await new Workbench({ workspace: big, name: 'bench-many' }).start();
+  try {
+    result.runsViewManyMs = await runsViewShown(many, result, 'runsViewMany');
+    const t0 = performance.now();
+    await many.runCommand('Runlog: Open Runs Table');
+    const table = await frameWith(many.page, '.grid-row[data-run]');
+    result.tableShownMs = performance.now() - t0;
+    result.tableFirstRenderMs = Number(await table.evaluate(() => document.body.dataset.firstRenderMs));
+    result.tableRowsInDom = await table.locator('.grid-row').count();
+    // The page's frame rate with nothing to do: what this machine's Chromium gives at best.
+    const idle = await table.evaluate(async () => {
+      const times: number[] = [];
+      let last = performance.now();
+      for (let i = 0; i < 60; i++) {
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+        const now = performance.now();
+        times.push(now - last);
+        last = now;
+      }
+      return times.sort((a, b) => a - b)[30];
+    });
+    result.idleMedianFrameMs = idle;
+    // Scroll through the table one screen per frame and record frame times.
+    const frames = await table.evaluate(async () => {
+      const viewport = document.querySelector('.grid-viewport') as HTMLElement;
+      const times: number[] = [];
+      let last = performance.now();
+      for (let i = 0; i < 240; i++) {
+        viewport.scrollTop += 120;
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+        const now = performance.now();
+        times.push(now - last);
+        last = now;
+      }
+      return times;
+    });
+    frames.sort((a, b) => a - b);
+    result.scrollFrames = frames.length;
+    result.scrollMedianFrameMs = frames[Math.floor(frames.length / 2)];
+    result.scrollP95FrameMs = frames[Math.floor(frames.length * 0.95)];
+    result.scrollFramesOver33Ms = frames.filter((t) => t > 33.4).length;
+  } finally {
+    await many.close();
+  }
+  return result;
+}
+
+const workdir = process.argv[2];
+if (workdir) {
+  measure(workdir).then(
+    (result) => console.log(JSON.stringify(result)),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,105 @@
+// Choosing the best run, clicked through the real workbench with the packaged .vsix: open the runs table, filter
+// it with an expression (and see the error for a bad one), select two runs, compare them, and read the values the
+// Compare panel shows.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { series, writeRun } from '../fixtures/runs';
+import { FIXTURE_WORKSPACE, useWorkbench } from './workbench';
+
+/** The frame of the webview whose page shows `selector` (each webview is an iframe in an iframe). */
+async function webviewFrame(page: Page, selector: string, timeoutMs = 60_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (
+        await frame
+          .locator(selector)
+          .count()
+          .catch(() => 0)
+      )
+        return frame;
+    }
+    if (Date.now() > deadline) throw new Error(`no webview shows ${selector}`);
+    await page.waitForTimeout(200);
+  }
+}
+
+describe('Comparing runs from the runs table', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'runlog-e2e-compare-'));
+  const workspace = path.join(root, 'workspace');
+  fs.cpSync(FIXTURE_WORKSPACE, workspace, { recursive: true });
+  const store = path.join(workspace, '.runlog');
+  fs.mkdirSync(path.join(store, 'runs'), { recursive: true });
+  const base = Date.parse('2026-03-01T10:00:00Z');
+  [
+    { name: 'baseline', lr: 0.1, loss: [1, 0.6, 0.4] },
+    { name: 'tuned', lr: 0.01, loss: [1, 0.5, 0.25] },
+    { name: 'too-fast', lr: 0.5, loss: [1, 0.9, 0.8] },
+  ].map((r, i) =>
+    writeRun(
+      store,
+      {
+        name: r.name,
+        experiment: 'sweep',
+        startTime: new Date(base + i * 60_000).toISOString(),
+        params: { lr: r.lr, epochs: 3 },
+      },
+      series('loss', r.loss),
+    ),
+  );
+  const wb = useWorkbench({ name: 'compare', workspace });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('filters the table, compares two selected runs, and shows their params, metrics and charts', async function () {
+    this.timeout(180_000);
+    const { page } = wb;
+    await wb.openRunlogSidebar();
+    await wb.runCommand('Runlog: Open Runs Table');
+    const table = await webviewFrame(page, '.grid-row[data-run]');
+    assert.equal(await table.locator('.grid-row[data-run]').count(), 3);
+    await wb.screenshot('runs table');
+
+    // A bad expression: an error under the box, rows unchanged.
+    const filter = table.locator('vscode-textfield.filter input');
+    await filter.fill('params.lr <');
+    await table.locator('.filter-error', { hasText: /Expected a value after "<" at column 12/ }).waitFor();
+    assert.equal(await table.locator('.grid-row[data-run]').count(), 3);
+    await wb.screenshot('bad filter');
+
+    // A good one: only the matching runs.
+    await filter.fill('params.lr < 0.2');
+    await table.locator('.counts', { hasText: '2 of 3 runs' }).waitFor();
+    assert.equal(await table.locator('.filter-error').innerText(), '');
+
+    // Sort by name, select both rows with Ctrl-click, compare.
+    await table.locator('.header-cell[data-column="name"]').click();
+    const names = await table.locator('.grid-row[data-run] [data-column="name"]').allInnerTexts();
+    assert.deepEqual(names, ['baseline', 'tuned']);
+    await table.locator('.grid-row[data-run]').nth(0).click();
+    await table
+      .locator('.grid-row[data-run]')
+      .nth(1)
+      .click({ modifiers: ['Control'] });
+    await table.locator('.selection', { hasText: '2 selected' }).waitFor();
+    await wb.screenshot('two selected');
+    await table.locator('vscode-button.compare-button').click();
+
+    const compare = await webviewFrame(page, '.compare-header');
+    await compare.locator('h1', { hasText: 'Comparing 2 runs' }).waitFor();
+    const lr = compare.locator('.params-table tr', { hasText: 'lr' });
+    assert.deepEqual(
+      (await lr.locator('td').allInnerTexts()).map((t) => t.trim()),
+      ['0.1', '0.01'],
+    );
+    const loss = compare.locator('.metrics-table tr[data-metric="loss"]');
+    const cells = (await loss.locator('td').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    assert.match(cells[0], /^0\.4 best 0\.4$/);
+    assert.match(cells[1], /^0\.25 best 0\.25 -0\.15 \(-37\.5%\)$/);
+    assert.equal(await loss.locator('td').nth(1).locator('.delta.better').count(), 1, 'lower loss is better');
+    await compare.locator('.chart[data-metric="loss"] canvas').waitFor({ timeout: 30_000 });
+    await wb.screenshot('compare panel');
+  });
+});
