@@ -6,6 +6,7 @@ import { RunIndex } from '../core/store/runIndex';
 import { RunStore } from '../core/store/runStore';
 import type { MetricPoint, RunDocument, RunEntry } from '../core/store/types';
 import { encodeNumber } from '../core/store/values';
+import { datasets, datasetsUsage } from './datasetsCommand';
 
 /** A mistake in how the command was called (exit code 2), as opposed to a failure while running it (1). */
 export class CliError extends Error {}
@@ -17,24 +18,25 @@ Commands:
   show <run> [--json]                  one run: status, params, metrics, capture, datasets, artifacts
   export <run> --format csv|json [-o FILE]
                                        a run's metric points (csv: key,step,value,time) or everything (json)
+${datasetsUsage}
 
 <run> is a run id, a unique prefix or suffix of one, or a run name.
 Options:
   --store PATH   the store folder (default: $RUNLOG_STORE, else the nearest .runlog above this folder)
   --version, -h/--help`;
 
-interface Options {
+export interface Options {
   store?: string;
   json?: boolean;
   format?: string;
   output?: string;
 }
-interface Out {
+export interface Out {
   write(text: string): unknown;
 }
-type Command = (args: string[], options: Options, out: Out) => Promise<number>;
+export type Command = (args: string[], options: Options, out: Out) => Promise<number>;
 
-function openStore(options: Options): RunStore {
+export function openStore(options: Options): RunStore {
   const root = options.store ?? discoverStore(process.cwd());
   if (!root)
     throw new CliError(
@@ -212,7 +214,7 @@ function toJson(doc: RunDocument, metrics: Map<string, MetricPoint[]>): string {
   return JSON.stringify({ run: doc, metrics: series }, null, 2) + '\n';
 }
 
-function table(header: string[], rows: string[][]): string {
+export function table(header: string[], rows: string[][]): string {
   const all = header.length > 0 ? [header, ...rows] : rows;
   const widths = all[0].map((_, column) => Math.max(...all.map((row) => (row[column] ?? '').length)));
   return (
@@ -227,4 +229,4 @@ function table(header: string[], rows: string[][]): string {
   );
 }
 
-export const commands: Record<string, Command> = { ls, show, export: exportRun };
+export const commands: Record<string, Command> = { ls, show, export: exportRun, datasets };
