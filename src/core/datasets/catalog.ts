@@ -38,7 +38,7 @@ export function buildCatalog(
   const byName = new Map<string, Map<string, CatalogVersion>>();
   const version = (name: string, digest: string, size: number, files: number, at: string, path: string) => {
     let versions = byName.get(name);
-    if (!versions) byName.set(name, (versions = new Map()));
+    if (!versions) byName.set(name, (versions = new Map<string, CatalogVersion>()));
     const key = fullDigest(digest);
     let v = versions.get(key);
     if (!v) {
