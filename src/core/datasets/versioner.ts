@@ -44,7 +44,7 @@ export class VersioningError extends Error {}
 export function versionWithClient(request: VersionRequest): Promise<VersionResult> {
   const args = ['-m', 'runlog', 'dataset', 'version', request.path, '--store', request.store, '--progress'];
   if (request.trackAs !== undefined) args.push('--track', '--name', request.trackAs);
-  const env = { ...process.env, PYTHONPATH: request.clientDir, PYTHONDONTWRITEBYTECODE: '1' };
+  const env = { ...process.env, PYTHONPATH: request.clientDir };
   return new Promise((resolve, reject) => {
     const child = spawn(request.python, args, {
       env,

@@ -8,10 +8,10 @@ Stdlib only, Python >= 3.8. Hashing streams (constant memory); a stat cache (siz
 means unchanged files are not read again; a file that changes while it is read is read again, then reported.
 """
 
+import bisect
 import collections
 import csv
 import hashlib
-import heapq
 import io
 import itertools
 import json
@@ -102,7 +102,7 @@ def _walk(root, problems):
                     problems.append({"path": rel, "problem": "broken symbolic link, skipped"})
             except OSError as e:
                 problems.append({"path": rel, "problem": "cannot read: %s" % (e.strerror or e)})
-    found.sort(key=lambda f: f[0])
+    found.sort()  # by relative path (paths are unique, so the stat results are never compared)
     return found
 
 
@@ -171,7 +171,7 @@ class _Column:
     Categories: exact counts while there are few, else a k-minimum-values distinct estimate."""
 
     __slots__ = ("name", "count", "nulls", "kind", "integer", "lo", "hi", "total", "sample", "stride", "skip",
-                 "counts", "kmv", "other_types")
+                 "counts", "kmv", "kmv_bound")
 
     def __init__(self, name):
         self.name = name
@@ -186,7 +186,7 @@ class _Column:
         self.skip = 0
         self.counts = collections.Counter()
         self.kmv = None
-        self.other_types = False
+        self.kmv_bound = 1 << 32
 
     def add_numbers(self, nums):
         if not nums:
@@ -217,10 +217,15 @@ class _Column:
                 return
             keys = list(self.counts)
             self.counts = None
-            self.kmv = []
-        hashes = set(map(zlib.crc32, map(_utf8, set(keys))))
-        hashes.update(self.kmv)
-        self.kmv = heapq.nsmallest(KMV_K, hashes)
+            self.kmv = set()
+        # k minimum values of a 32-bit hash: only hashes below the current k-th smallest can matter (C-level
+        # sort and bisect, no per-value Python code)
+        hashes = sorted(set(map(zlib.crc32, map(str.encode, set(keys)))))
+        self.kmv.update(hashes[: bisect.bisect_left(hashes, self.kmv_bound)])
+        if len(self.kmv) > 2 * KMV_K:
+            kept = sorted(self.kmv)[:KMV_K]
+            self.kmv = set(kept)
+            self.kmv_bound = kept[-1] + 1
 
     def result(self):
         out = {"name": self.name, "type": self.kind or "empty", "count": self.count, "nulls": self.nulls}
@@ -231,7 +236,8 @@ class _Column:
             out["distinct"] = len(self.kmv)
             out["distinctExact"] = True
         else:
-            out["distinct"] = int(round((KMV_K - 1) / ((self.kmv[-1] + 1) / 4294967296.0)))
+            kth = sorted(self.kmv)[KMV_K - 1]
+            out["distinct"] = int(round((KMV_K - 1) / ((kth + 1) / 4294967296.0)))
             out["distinctExact"] = False
         if self.kind == "number" and self.count:
             out["integer"] = self.integer
@@ -245,10 +251,6 @@ class _Column:
             out["top"] = [[value, n] for value, n in top]
             out["otherCount"] = self.count - sum(n for _, n in top)
         return _finite(out)
-
-
-def _utf8(s):
-    return s.encode("utf-8", "surrogatepass")
 
 
 def _finite(obj):
@@ -458,9 +460,20 @@ def version(path, store, progress=None, profile=True):
     report = _Progress(progress, sum(st.st_size for _, _, st in files), len(files))
     manifest = []
     profiles = {}
+    tabular_suffixes = tuple(TABULAR) if profile else ()
+    cache_get = cache.get
+    unchanged_bytes = unchanged_files = 0
     for rel, full, st in files:
+        cached = cache_get(rel)
+        if (cached is not None and cached[0] == st.st_size and cached[1] == st.st_mtime_ns
+                and cached[2] == st.st_ino and not rel.lower().endswith(tabular_suffixes)):
+            # the fast path of a re-check: unchanged since it was hashed, nothing to read
+            manifest.append({"path": rel, "size": cached[0], "digest": cached[3]})
+            new_cache[rel] = cached
+            unchanged_bytes += cached[0]
+            unchanged_files += 1
+            continue
         fmt = TABULAR.get(os.path.splitext(rel)[1].lower()) if profile else None
-        cached = cache.get(rel)
         hex_digest = None
         if cached and cached[:3] == [st.st_size, st.st_mtime_ns, st.st_ino]:
             hex_digest = cached[3]
@@ -486,6 +499,8 @@ def version(path, store, progress=None, profile=True):
             if prof.get("malformedRows"):
                 problems.append({"path": rel, "problem": "%d malformed rows (first at lines %s), left out of the profile"
                                  % (prof["malformedRows"], ", ".join(map(str, prof["malformedExamples"])))})
+    report.bytes += unchanged_bytes
+    report.files += unchanged_files
     report._maybe(force=True)
     if is_folder:
         lines = "".join("%s\0%s\n" % (m["path"], m["digest"]) for m in manifest)
@@ -506,11 +521,11 @@ def version(path, store, progress=None, profile=True):
         "createdAt": _util.iso_utc(),
     }
     target = record_path(store, digest)
-    existing = _util.read_json(target)
+    # content-addressed: an existing record of this digest holds the same manifest; only one written without
+    # profiles (profile=False) or by an older schema is replaced
+    existing = _util.read_json(target) if profiles or not os.path.exists(target) else {"schema": SCHEMA, "profiles": {}}
     if existing is None or existing.get("schema") != SCHEMA or _incomplete(existing, record):
         _write_json(target, record)
-    else:
-        record = existing
     if new_cache != cache:
         try:
             _write_json(cache_file, {"root": root, "files": new_cache})
