@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runDatasetsBench } from './datasetsBench';
 
 const repo = join(__dirname, '..');
 const RUNS = Number(process.env.RUNLOG_BENCH_RUNS ?? 10_000);
@@ -67,6 +68,8 @@ function main(): void {
     const ratioSingle = py.ratio.log_metric_vs_bare;
     const ratioBatch = py.ratio.log_metrics_vs_bare;
 
+    const datasets = runDatasetsBench(); // dataset versions: its own section, its own temp data
+
     const report = `# Benchmarks
 
 Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'},
@@ -92,7 +95,7 @@ operating system's file cache may hold it, as it does for a user reopening a win
 - The store for the listing benchmark: ${RUNS.toLocaleString('en')} run folders, each with a run.json of 50 params and 10 metric summaries
   and a metrics.jsonl of 10,000 points (one file hard-linked into every run, so the listing would pay for reading
   it if it did).
-
+${datasets.markdown}
 ## How
 
 - \`bench/run.ts\` drives everything; \`bench/storeBench.ts\` holds the store measurements (generate, list, floor, naive,

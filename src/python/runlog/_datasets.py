@@ -35,7 +35,15 @@ TOP_CATEGORIES = 50
 KMV_K = 2048  # k-minimum-values sketch size: distinct estimates within ~2-3 %
 QUANTILES = 101  # 0th..100th percentile
 ATTEMPTS = 3
-RACY_NS = 2_000_000_000  # files modified this recently are not trusted to the stat cache (mtime granularity)
+RACY_NS = 2_000_000_000
+PROFILE_MAX_MB_DEFAULT = 2048  # larger tabular files are hashed but not profiled (profiling runs at tens of MB/s)
+
+
+def _profile_max_bytes():
+    try:
+        return int(float(os.environ.get("RUNLOG_PROFILE_MAX_MB", PROFILE_MAX_MB_DEFAULT)) * 1024 * 1024)
+    except ValueError:
+        return PROFILE_MAX_MB_DEFAULT * 1024 * 1024  # files modified this recently are not trusted to the stat cache (mtime granularity)
 
 
 class DatasetError(Exception):
@@ -461,6 +469,7 @@ def version(path, store, progress=None, profile=True):
     manifest = []
     profiles = {}
     tabular_suffixes = tuple(TABULAR) if profile else ()
+    profile_max = _profile_max_bytes()
     cache_get = cache.get
     unchanged_bytes = unchanged_files = 0
     for rel, full, st in files:
@@ -474,6 +483,10 @@ def version(path, store, progress=None, profile=True):
             unchanged_files += 1
             continue
         fmt = TABULAR.get(os.path.splitext(rel)[1].lower()) if profile else None
+        if fmt and st.st_size > profile_max:
+            fmt = None
+            problems.append({"path": rel, "problem": "not profiled: larger than %d MB (RUNLOG_PROFILE_MAX_MB)"
+                             % (profile_max // (1024 * 1024))})
         hex_digest = None
         if cached and cached[:3] == [st.st_size, st.st_mtime_ns, st.st_ino]:
             hex_digest = cached[3]

@@ -249,6 +249,14 @@ class ProfileTest(DatasetsTestCase):
         self.assertNotIn("quantiles", col)
         self.assertEqual(dict(map(tuple, col["top"])), {"1": 5000, "n/a": 1})
 
+    def test_tabular_files_over_the_size_cap_are_hashed_not_profiled(self):
+        root = self.data({"big.csv": "a\n" + "1\n" * 600000, "small.csv": "a\n1\n"})
+        with mock.patch.dict(os.environ, {"RUNLOG_PROFILE_MAX_MB": "1"}):
+            record = _datasets.version(root, self.store)
+        self.assertEqual(sorted(record["profiles"]), ["small.csv"])
+        self.assertEqual(record["problems"], [{"path": "big.csv", "problem": "not profiled: larger than 1 MB (RUNLOG_PROFILE_MAX_MB)"}])
+        self.assertEqual(record["files"], 2)
+
     def test_jsonl_profile(self):
         lines = ['{"a": 1, "b": "x"}', '{"a": 2.5, "b": null, "c": true}', "not json", "", '{"a": 4, "c": false}']
         prof = self.profile("t.jsonl", "\n".join(lines) + "\n")
