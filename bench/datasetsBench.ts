@@ -2,7 +2,7 @@
 // hashing vs sha256sum, re-checking an unchanged 100,000-file folder, profiling a 1 GB CSV vs `wc -l` and a bare
 // csv.reader loop (Python profiles), diffing two 100,000-file versions. Data goes to a temp folder, deleted after.
 // Run alone: `npx tsx bench/datasetsBench.ts` (prints the markdown section); bench/run.ts includes it.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -23,13 +23,15 @@ const env = { ...process.env, PYTHONPATH: join(repo, 'src', 'python') };
  */
 const walls: Record<string, number[]> = {};
 function seconds(command: string, args: string[], label = command): number {
-  const out = execFileSync('/usr/bin/time', ['-f', 'RUNLOG_TIME %e %U %S', command, ...args], {
+  const result = spawnSync('/usr/bin/time', ['-f', 'RUNLOG_TIME %e %U %S', command, ...args], {
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
     encoding: 'utf8',
     maxBuffer: 1 << 26,
   });
-  const [wall, user, sys] = /RUNLOG_TIME (\S+) (\S+) (\S+)/.exec(out)!.slice(1).map(Number);
+  const times = /RUNLOG_TIME (\S+) (\S+) (\S+)/.exec(result.stderr);
+  if (result.status !== 0 || !times) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
+  const [wall, user, sys] = times.slice(1).map(Number);
   (walls[label] ??= []).push(wall);
   return user + sys;
 }
@@ -46,7 +48,7 @@ function version(path: string, store: string): string[] {
 function writeRepeated(path: string, bytes: number, block: () => Buffer): void {
   const fd = openSync(path, 'w');
   try {
-    for (let written = 0; written < bytes; ) {
+    for (let written = 0; written < bytes;) {
       const chunk = block();
       writeSync(fd, chunk, 0, Math.min(chunk.length, bytes - written));
       written += chunk.length;
@@ -133,7 +135,9 @@ export function runDatasetsBench(): DatasetsBenchResult {
     seconds('wc', ['-l', csv]);
     raw.wcSec = best(2, () => seconds('wc', ['-l', csv]));
     raw.csvReaderSec = best(2, () => seconds('python3', ['-c', BARE_CSV, csv], 'csvReader'));
-    raw.profileSec = best(2, () => seconds('python3', version(csv, join(work, `store-csv-${n++}`)), 'profile'));
+    raw.profileSec = best(2, () =>
+      seconds('python3', version(csv, join(work, `store-csv-${n++}`)), 'profile'),
+    );
     rmSync(csv);
 
     // 4. diffing two versions of a 100,000-file folder, from their records in the store
@@ -141,7 +145,8 @@ export function runDatasetsBench(): DatasetsBenchResult {
     const files: Record<string, string> = {};
     for (let i = 0; i < FILES; i++) files[`d${String(i % 100).padStart(3, '0')}/f${i}.txt`] = `content ${i}`;
     const next = { ...files };
-    for (let i = 0; i < FILES; i += 100) next[`d${String(i % 100).padStart(3, '0')}/f${i}.txt`] = `changed ${i}`;
+    for (let i = 0; i < FILES; i += 100)
+      next[`d${String(i % 100).padStart(3, '0')}/f${i}.txt`] = `changed ${i}`;
     for (let i = 1; i < FILES; i += 1000) {
       const from = `d${String(i % 100).padStart(3, '0')}/f${i}.txt`;
       next[`moved/f${i}.txt`] = next[from];

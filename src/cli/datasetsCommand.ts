@@ -4,6 +4,7 @@ import { buildCatalog } from '../core/datasets/catalog';
 import { diffVersions, type DatasetDiff } from '../core/datasets/diff';
 import { shortDigest } from '../core/datasets/digests';
 import { looksLikeDigest, resolveVersionReference, VersionReferenceError } from '../core/datasets/references';
+import { addParquetProfiles } from '../core/datasets/parquetAttach';
 import { findClientDir, versionWithClient } from '../core/datasets/versioner';
 import { DatasetStore, VersionUnavailableError } from '../core/datasets/versionStore';
 import { formatBytes } from '../core/datasets/format';
@@ -72,6 +73,8 @@ const diff: Command = async (args, options, out) => {
         store: store.root,
         path: reference,
       });
+      const problems = await addParquetProfiles(datasets, result.digest, result.path);
+      for (const p of problems) process.stderr.write(`runlog: ${reference}: ${p.path}: ${p.problem}\n`);
       return result.digest;
     }
     try {
