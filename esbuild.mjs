@@ -34,7 +34,7 @@ const builds = [
   },
   {
     ...shared,
-    entryPoints: { details: 'webview/details/main.ts' },
+    entryPoints: { details: 'webview/details/main.ts', datasetDiff: 'webview/datasetDiff/main.ts' },
     outdir: 'dist/webview',
     platform: 'browser',
     format: 'iife',

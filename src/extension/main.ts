@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { RunlogContext } from './context';
-import { DatasetsTree } from './datasets/datasetsTree';
+import { registerDatasetCommands } from './datasets/datasetCommands';
 import { installPythonClient } from './python/installClient';
 import { RegistryTree } from './registry/registryTree';
 import { registerDebugTracking } from './runs/debugTracking';
@@ -20,6 +20,7 @@ export interface RunlogApi {
   runs: RunsTree;
   details: RunDetailsPanels;
   statusBar: RunStatusBar;
+  datasets: ReturnType<typeof registerDatasetCommands>;
 }
 
 /**
@@ -32,7 +33,7 @@ export function activate(extension: vscode.ExtensionContext): RunlogApi {
 
   // Views
   const runs = new RunsTree(ctx);
-  new DatasetsTree(ctx);
+  const datasets = registerDatasetCommands(ctx);
   new RegistryTree(ctx);
 
   // Runs: launch, stop, follow
@@ -68,7 +69,7 @@ export function activate(extension: vscode.ExtensionContext): RunlogApi {
   const storeRoot = ctx.config.storeRoot;
   if (storeRoot && existsSync(path.join(storeRoot, 'runs'))) setTimeout(() => void statusBar.update(), 0);
 
-  return { ctx, runner, runs, details, statusBar };
+  return { ctx, runner, runs, details, statusBar, datasets };
 }
 
 export function deactivate(): void {}
