@@ -6,6 +6,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measurePythonFastLoop, pythonFastLoopSection } from './pythonFastLoopBench';
 import { compareSection, measureCompare } from './compareBench';
+import { runDatasetsBench } from './datasetsBench';
 
 const repo = join(__dirname, '..');
 const RUNS = Number(process.env.RUNLOG_BENCH_RUNS ?? 10_000);
@@ -75,6 +76,8 @@ function main(): void {
     const ratioSingle = py.ratio.log_metric_vs_bare;
     const ratioBatch = py.ratio.log_metrics_vs_bare;
 
+    const datasets = runDatasetsBench(); // dataset versions: its own section, its own temp data
+
     const report = `# Benchmarks
 
 Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'},
@@ -105,6 +108,7 @@ operating system's file cache may hold it, as it does for a user reopening a win
 
 ${pythonFastLoopSection(fastLoop)}
 ${compareSection(compare)}
+${datasets.markdown}
 ## How
 
 - \`bench/run.ts\` drives everything; \`bench/storeBench.ts\` holds the store measurements (generate, list, floor, naive,

@@ -7,6 +7,7 @@ import { discoverStore } from '../core/store/discovery';
 import { RunIndex } from '../core/store/runIndex';
 import { RunStore } from '../core/store/runStore';
 import type { ReadableRun, RunDocument, RunEntry } from '../core/store/types';
+import { datasets, datasetsUsage } from './datasetsCommand';
 
 /** A mistake in how the command was called (exit code 2), as opposed to a failure while running it (1). */
 export class CliError extends Error {}
@@ -20,6 +21,7 @@ Commands:
                                        a run's metric points (csv: key,step,value,time) or everything (json)
   diff <runA> <runB> [<run>...] [--all] [--json]
                                        params and metrics side by side; changes against the first run
+${datasetsUsage}
 
 <run> is a run id, a unique prefix or suffix of one, or a run name.
 Options:
@@ -41,14 +43,14 @@ export interface Out {
   write(text: string): unknown;
   once?(event: 'drain', listener: () => void): unknown;
 }
-type Command = (args: string[], options: Options, out: Out) => Promise<number>;
+export type Command = (args: string[], options: Options, out: Out) => Promise<number>;
 
 /** The folder a command line means: npm exec/npx run bins from the package folder but set INIT_CWD to the caller's. */
 export function invocationFolder(env: Record<string, string | undefined> = process.env): string {
   return env.INIT_CWD && env.INIT_CWD !== '' ? env.INIT_CWD : process.cwd();
 }
 
-function openStore(options: Options): RunStore {
+export function openStore(options: Options): RunStore {
   const cwd = options.cwd ?? invocationFolder();
   const root = options.store !== undefined ? resolve(cwd, options.store) : discoverStore(cwd);
   if (!root)
@@ -225,7 +227,7 @@ const exportRun: Command = async (args, options, out) => {
   return 0;
 };
 
-function table(header: string[], rows: string[][]): string {
+export function table(header: string[], rows: string[][]): string {
   const all = header.length > 0 ? [header, ...rows] : rows;
   const widths = all[0].map((_, column) => Math.max(...all.map((row) => (row[column] ?? '').length)));
   return (
@@ -254,4 +256,4 @@ const diff: Command = async (args, options, out) => {
   return 0;
 };
 
-export const commands: Record<string, Command> = { ls, show, export: exportRun, diff };
+export const commands: Record<string, Command> = { ls, show, export: exportRun, diff, datasets };

@@ -5,7 +5,7 @@ import { COMMANDS, INTERNAL_COMMANDS, type CommandId, type InternalCommandId } f
 import type { ComparePanels } from './compare/panels';
 import { registerCompareCommands } from './compare/register';
 import { RunlogContext } from './context';
-import { DatasetsTree } from './datasets/datasetsTree';
+import { registerDatasetCommands } from './datasets/datasetCommands';
 import { installPythonClient } from './python/installClient';
 import { RegistryTree } from './registry/registryTree';
 import { registerDebugTracking } from './runs/debugTracking';
@@ -27,6 +27,7 @@ export interface RunlogApi {
   details: RunDetailsPanels;
   statusBar: RunStatusBar;
   compare: ComparePanels;
+  datasets: ReturnType<typeof registerDatasetCommands>;
 }
 
 /**
@@ -39,7 +40,7 @@ export function activate(extension: vscode.ExtensionContext): RunlogApi {
 
   // Views
   const runs = new RunsTree(ctx);
-  new DatasetsTree(ctx);
+  const datasets = registerDatasetCommands(ctx);
   new RegistryTree(ctx);
 
   // Runs: launch, stop, follow
@@ -83,7 +84,7 @@ export function activate(extension: vscode.ExtensionContext): RunlogApi {
   const storeRoot = ctx.config.storeRoot;
   if (storeRoot && existsSync(path.join(storeRoot, 'runs'))) setTimeout(() => void statusBar.update(), 0);
 
-  return { ctx, runner, runs, details, statusBar, compare };
+  return { ctx, runner, runs, details, statusBar, compare, datasets };
 }
 
 export function deactivate(): void {}

@@ -51,7 +51,7 @@ export interface Capture {
 export interface DatasetRecord {
   name: string;
   path: string;
-  role: 'input' | 'output';
+  role: 'train' | 'eval' | 'test' | 'input' | 'output';
   digest: string;
   size: number;
   files: number;

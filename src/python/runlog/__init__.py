@@ -111,7 +111,7 @@ def log_artifact(path, name=None):
 
 
 def log_dataset(path, name=None, role="input"):
-    """Records a dataset (file or folder) the run reads (role="input") or writes ("output"), with its digest."""
+    """Records the version of a dataset (file or folder) the run used; role: train, eval, test, input or output."""
     return (_process.active() or _auto()).log_dataset(path, name, role)
 
 

@@ -17,6 +17,7 @@ from ._tee import DEFAULT_PATTERN, OutputTee, Scanner
 
 USAGE = """usage: python -m runlog run [--name NAME] [--experiment NAME] [--] script.py [args ...]
        python -m runlog run [--name NAME] [--experiment NAME] -m module [args ...]
+       python -m runlog dataset version PATH [--store STORE] [--name NAME] [--track] [--progress]
 
 Runs a Python script (or module) as a tracked run of the Runlog store: RUNLOG_STORE, else the nearest .runlog
 folder above the working folder, else ./.runlog.
@@ -118,6 +119,10 @@ def main(argv):
     if argv[0] in ("-V", "--version"):
         sys.stdout.write("runlog %s\n" % __version__)
         return 0
+    if argv[0] == "dataset":
+        from . import _datasets, _store
+
+        return _datasets.cli(argv[1:], _store.find_store)
     if argv[0] in NODE_CLI_COMMANDS:
         rest = " ".join([argv[0]] + list(argv[1:]))
         store = os.environ.get("RUNLOG_STORE") or _store.nearest_store() or "no .runlog folder found"

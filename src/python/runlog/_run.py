@@ -10,7 +10,7 @@ import shutil
 import threading
 import time
 
-from . import _capture, _process, _util
+from . import _capture, _datasets, _process, _util
 from ._document import RunDocument
 from ._flusher import Flusher
 from ._losses import Losses
@@ -194,20 +194,12 @@ class Run:
         return entry
 
     def log_dataset(self, path, name=None, role="input"):
-        """Records a dataset file or folder: sha256 digest of its content, size, file count. role: input|output.
+        """Records which version of a dataset file or folder the run used (role: train, eval, test, input, output).
 
-        Folder digest: sha256 over "<relative posix path>\\0<file sha256 hex>\\n" for each file, sorted by path.
+        The version (digest, manifest, tabular profiles) is saved in the store: see _datasets.py, docs/datasets.md.
         """
         self._check_open()
-        if role not in ("input", "output"):
-            raise ValueError("runlog.log_dataset: role must be 'input' or 'output', got %r" % (role,))
-        src = os.path.abspath(os.fspath(path))
-        if not os.path.exists(src):
-            raise FileNotFoundError("runlog.log_dataset: no such file or folder: %s" % src)
-        digest, size, files = _util.digest_path(src)
-        entry = _util.put_text({"name": _util.clean_text(str(name) if name else os.path.basename(src.rstrip("/\\")))},
-                               "path", src)
-        entry.update({"role": role, "digest": digest, "size": size, "files": files, "loggedAt": _util.iso_utc()})
+        entry = _datasets.entry_for_run(path, name, role, self.store)
         self._document.upsert("datasets", ("path", "role"), entry)
         return entry
 
