@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { RunlogContext } from './context';
 import { DatasetsTree } from './datasets/datasetsTree';
 import { installPythonClient } from './python/installClient';
+import { registerNotebooks } from './notebooks/registerNotebooks';
 import { RegistryTree } from './registry/registryTree';
 import { registerDebugTracking } from './runs/debugTracking';
 import { RunDetailsPanels } from './runs/detailsPanel';
@@ -41,6 +42,7 @@ export function activate(extension: vscode.ExtensionContext): RunlogApi {
   const details = new RunDetailsPanels(ctx);
   const edits = new RunCommands(ctx);
   registerDebugTracking(ctx);
+  registerNotebooks(ctx);
 
   // Commands (every one in package.json `contributes.commands`)
   const commands: Record<string, (...args: never[]) => unknown> = {

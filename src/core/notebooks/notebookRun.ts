@@ -61,7 +61,10 @@ export class NotebookRun {
    */
   startsNewSession(order: number | undefined): boolean {
     if (order === undefined) return false;
-    return order < Math.max(this.startedOrder, this.endedOrder) || (this.endedOrder > 0 && order === this.endedOrder);
+    return (
+      order < Math.max(this.startedOrder, this.endedOrder) ||
+      (this.endedOrder > 0 && order === this.endedOrder)
+    );
   }
 
   get highestOrder(): number {
@@ -82,7 +85,12 @@ export class NotebookRun {
     return this.endedAs;
   }
 
-  static async create(store: RunStore, id: string, info: NotebookRunInfo, now = Date.now()): Promise<NotebookRun> {
+  static async create(
+    store: RunStore,
+    id: string,
+    info: NotebookRunInfo,
+    now = Date.now(),
+  ): Promise<NotebookRun> {
     const start = new Date(now).toISOString();
     const doc: RunDocument = {
       schema: 1,
@@ -129,7 +137,10 @@ export class NotebookRun {
     const failed = record.success === false;
     if (failed) {
       this.counts.failed++;
-      this.lastError = record.outputs.error ?? { name: 'CellFailed', message: `Cell ${record.index + 1} failed` };
+      this.lastError = record.outputs.error ?? {
+        name: 'CellFailed',
+        message: `Cell ${record.index + 1} failed`,
+      };
     }
     this.counts.lastFailed = failed;
   }

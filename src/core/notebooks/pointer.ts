@@ -44,7 +44,10 @@ export async function writePointer(storeRoot: string, notebookPath: string, runI
   await rename(`${file}.tmp`, file); // the kernel never reads half a pointer
 }
 
-export async function readPointer(storeRoot: string, notebookPath: string): Promise<NotebookPointer | undefined> {
+export async function readPointer(
+  storeRoot: string,
+  notebookPath: string,
+): Promise<NotebookPointer | undefined> {
   try {
     return JSON.parse(await readFile(pointerFile(storeRoot, notebookPath), 'utf8')) as NotebookPointer;
   } catch {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { formatDuration, formatValue, primaryMetric, runDuration } from '../../core/format';
 import { isRunning, type RunDocument, type RunEntry, type RunStatus } from '../../core/store/types';
 import type { RunlogContext } from '../context';
+import { decorateNotebookRunItem } from '../notebooks/runsTreeItem';
 import type { RunsNode } from './targets';
 
 const STATUS_ICONS: Record<RunStatus, vscode.ThemeIcon> = {
@@ -104,6 +105,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode> {
     item.description = parts.filter(Boolean).join(' · ');
     item.tooltip = tooltipOf(doc);
     item.command = { command: 'runlog.showRunDetails', title: 'Show Run Details', arguments: [doc.id] };
+    decorateNotebookRunItem(item, doc);
     return item;
   }
 

@@ -90,7 +90,9 @@ describe('notebook cell records', () => {
   });
 
   it('name an unreadable error output instead of failing', () => {
-    const summary = summarizeOutputs([[{ mime: 'application/vnd.code.notebook.error', data: text('{oops') }]]);
+    const summary = summarizeOutputs([
+      [{ mime: 'application/vnd.code.notebook.error', data: text('{oops') }],
+    ]);
     assert.equal(summary.error?.name, 'Error');
     assert.match(summary.error?.message ?? '', /not readable/);
   });
@@ -101,7 +103,10 @@ describe('notebook cell records', () => {
     await appendCellRecords(dir, [a]);
     await appendCellRecords(dir, [b]);
     assert.deepEqual(await readCellRecords(dir), [a, b]);
-    writeFileSync(join(dir, 'cells.jsonl'), `${JSON.stringify(a)}\nnot json\n{"cell":1}\n${JSON.stringify(b)}`);
+    writeFileSync(
+      join(dir, 'cells.jsonl'),
+      `${JSON.stringify(a)}\nnot json\n{"cell":1}\n${JSON.stringify(b)}`,
+    );
     const parsed = parseCellRecords(`${JSON.stringify(a)}\nnot json\n{"cell":1}\n${JSON.stringify(b)}`);
     assert.deepEqual(parsed, { records: [a], skipped: 2 });
     assert.deepEqual(await readCellRecords(join(dir, 'missing')), []);
@@ -109,7 +114,8 @@ describe('notebook cell records', () => {
 });
 
 describe('changed cells between two notebook runs', () => {
-  const rec = (cell: string, index: number, source: string) => cellRecordOf(execution({ cell, index, source }));
+  const rec = (cell: string, index: number, source: string) =>
+    cellRecordOf(execution({ cell, index, source }));
 
   it('compare the last source each cell ran with, and give a unified diff', () => {
     const a = [rec('c1', 0, 'lr = 0.1'), rec('c2', 1, 'train(lr)\nplot()'), rec('c2', 1, 'train(lr)')];
