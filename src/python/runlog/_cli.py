@@ -11,7 +11,7 @@ import sys
 import threading
 import traceback
 
-from . import __version__, _capture, _run
+from . import __version__, _capture, _process, _start, _store, _values
 from ._tee import DEFAULT_PATTERN, OutputTee, Scanner
 
 USAGE = """usage: python -m runlog run [--name NAME] [--experiment NAME] [--] script.py [args ...]
@@ -148,8 +148,8 @@ def run_script(opts, argv):
 
     experiment = opts["experiment"] or None
     if not experiment and not os.environ.get("RUNLOG_EXPERIMENT"):
-        experiment = _run.default_experiment(module.rsplit(".", 1)[-1] + ".py" if module else path)
-    run = _run.create_run(
+        experiment = _store.default_experiment(module.rsplit(".", 1)[-1] + ".py" if module else path)
+    run = _start.create_run(
         name=opts["name"] or None,
         experiment=experiment,
         source=opts["source"],
@@ -197,7 +197,7 @@ def run_script(opts, argv):
                 sys.path[0] = git_folder
                 runpy.run_path(path, run_name="__main__")
             _join_user_threads()
-        except _run.Terminated:
+        except _process.Terminated:
             status, code = "interrupted", 143
         except SystemExit as e:
             c = e.code
@@ -220,10 +220,10 @@ def run_script(opts, argv):
             tb = _trim_traceback(tb)
             _print_exception(etype, value, tb)
             status, code = "failed", 1
-            error = _run.error_info(etype, value, tb)
+            error = _values.error_info(etype, value, tb)
     except KeyboardInterrupt:  # a second Ctrl-C while handling the first / waiting for threads
         status, code = "interrupted", 130
-    except _run.Terminated:
+    except _process.Terminated:
         status, code = "interrupted", 143
     finally:
         tee.stop()
