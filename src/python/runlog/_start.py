@@ -4,7 +4,7 @@ and making it the active run of this process."""
 import os
 import sys
 
-from . import _capture, _process, _util
+from . import _capture, _notebook, _process, _util
 from ._run import Run
 from ._store import default_experiment, find_store
 
@@ -12,6 +12,10 @@ from ._store import default_experiment, find_store
 def create_run(name=None, experiment=None, params=None, tags=None, source="client", command=None,
                git_folder=None, script=None, pinned=False, cwd=None):
     """Creates a run in the store and makes it the active run of this process."""
+    if source == "client" and not os.environ.get("RUNLOG_RUN_ID"):  # a VS Code notebook's kernel: the editor's run
+        attached = _notebook.attach(name, experiment, params, tags)
+        if attached is not None:
+            return attached
     parent = os.environ.get("RUNLOG_PARENT_RUN") or None
     env_id = None if parent else (os.environ.get("RUNLOG_RUN_ID") or None)
     name_explicit = bool(name)
