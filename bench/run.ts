@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { notebooksSection } from './notebooksBench';
 
 const repo = join(__dirname, '..');
 const RUNS = Number(process.env.RUNLOG_BENCH_RUNS ?? 10_000);
@@ -102,8 +103,10 @@ operating system's file cache may hold it, as it does for a user reopening a win
   run changed with that point's step.
 - Raw numbers: \`${JSON.stringify({ python: py, lists, floor, naive500, live, pyLive })}\`
 `;
-    writeFileSync(join(repo, 'docs', 'benchmarks.md'), report);
-    console.log(report);
+    console.log('[bench] notebook tracking…');
+    const notebooks = notebooksSection(repo);
+    writeFileSync(join(repo, 'docs', 'benchmarks.md'), report + notebooks);
+    console.log(report + notebooks);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
