@@ -21,7 +21,7 @@ describe('A tracked notebook', () => {
     this.timeout(120_000);
     const kernel = buildNotebookKernelVsix();
     const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'runlog-e2e-nb-'));
-    cleanup = [kernel.dispose, () => fs.rmSync(workspace, { recursive: true, force: true })];
+    cleanup = [() => kernel.dispose(), () => fs.rmSync(workspace, { recursive: true, force: true })];
     fs.cpSync(FIXTURE_WORKSPACE, workspace, { recursive: true });
     fs.writeFileSync(
       path.join(workspace, 'analysis.ipynb'),
