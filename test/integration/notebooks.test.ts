@@ -145,6 +145,11 @@ describe('Notebook run tracking', function () {
       ],
     );
     assert.equal(records[1].source, CELLS[1]);
+    assert.deepEqual(
+      records.map((r) => r.cell),
+      ['cell-0', 'cell-1', 'cell-2'],
+      'the ids of the notebook format',
+    );
     assert.equal(records[1].outputs.preview, 'done\n');
     assert.deepEqual(records[2].outputs.error, { name: 'ValueError', message: 'boom' });
     assert.ok(records.every((r) => r.durationMs >= 0 && Date.parse(r.end) >= Date.parse(r.start)));
@@ -183,6 +188,34 @@ describe('Notebook run tracking', function () {
       return runs[1]?.status === 'finished';
     });
     assert.equal(fs.existsSync(pointerFile(ctx.store!.root, file)), false);
+  });
+
+  it("ends the run when the notebook's kernel changes", async () => {
+    const notebook = await openWithKernel();
+    await execute(notebook, 0, 1);
+    const [run] = await until('the run', async () => {
+      const runs = await notebookRuns();
+      return runs.length === 1 && runs;
+    });
+    const metadata = notebook.metadata as { metadata?: Record<string, unknown> };
+    const edit = new vscode.WorkspaceEdit();
+    const kernelspec = { name: 'other-python', display_name: 'Other Python', language: 'python' };
+    edit.set(notebook.uri, [
+      vscode.NotebookEdit.updateNotebookMetadata(
+        metadata.metadata
+          ? { ...notebook.metadata, metadata: { ...metadata.metadata, kernelspec } }
+          : { ...notebook.metadata, kernelspec },
+      ),
+    ]);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await until('the run to end', async () => (await notebookRuns())[0]?.status === 'finished');
+    await execute(notebook, 0, 1);
+    const runs = await until('a new run for the new kernel', async () => {
+      const all = await notebookRuns();
+      return all.length === 2 && all;
+    });
+    assert.equal(runs[0].id, run.id);
+    assert.equal(runs[1].status, 'running');
   });
 
   it('tracks only notebooks turned on with the toolbar toggle when the setting says optIn', async () => {
