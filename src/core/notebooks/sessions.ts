@@ -34,6 +34,8 @@ interface Session {
   /** The id of the current run, or of the next one (announced in the pointer before it exists). */
   nextId: string;
   run: NotebookRun | undefined;
+  /** The run id the pointer file names (undefined: not written yet). */
+  announced: string | undefined;
   /** Executions serialized per notebook: events arrive asynchronously. */
   queue: Promise<void>;
   flushTimer: NodeJS.Timeout | undefined;
@@ -84,6 +86,7 @@ export class NotebookSessions {
       notebook,
       nextId: newRunId(),
       run: undefined,
+      announced: undefined,
       queue: Promise.resolve(),
       flushTimer: undefined,
     };
@@ -162,8 +165,18 @@ export class NotebookSessions {
     );
   }
 
-  private async announce(session: Session): Promise<void> {
-    if (session.notebook.path) await writePointer(this.store.root, session.notebook.path, session.nextId);
+  /**
+   * Tells the kernel which run is next (pointer file). Opening a notebook does not create a store in a workspace
+   * that has none: then the pointer is written with the first executed cell (`create`).
+   */
+  private async announce(session: Session, create = false): Promise<void> {
+    if (!session.notebook.path || session.announced === session.nextId) return;
+    if (!this.store.exists()) {
+      if (!create) return;
+      await this.store.ensureCreated();
+    }
+    await writePointer(this.store.root, session.notebook.path, session.nextId);
+    session.announced = session.nextId;
   }
 
   private async ensureRun(session: Session): Promise<NotebookRun> {
@@ -174,7 +187,7 @@ export class NotebookSessions {
       await this.announce(session);
     }
     if (!session.run) {
-      await this.store.ensureCreated();
+      await this.announce(session, true);
       session.run = await NotebookRun.create(this.store, session.nextId, session.notebook.info);
       this.options.log.info(`notebook ${session.notebook.info.notebook}: run ${session.run.id} started`);
     }

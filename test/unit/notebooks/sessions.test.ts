@@ -42,6 +42,7 @@ describe('notebook sessions', () => {
   const doc = (id: string) => JSON.parse(readFileSync(store.layout.runDocument(id), 'utf8')) as RunDocument;
 
   it('announce the next run to the kernel and start it with the first executed cell', async () => {
+    await store.ensureCreated();
     await sessions.open(NOTEBOOK);
     const pointer = await readPointer(root, NOTEBOOK.path!);
     assert.ok(pointer);
@@ -68,6 +69,15 @@ describe('notebook sessions', () => {
         ['c2', 2],
       ],
     );
+  });
+
+  it('create no store when a notebook is only opened; the first executed cell creates it', async () => {
+    await sessions.open(NOTEBOOK);
+    assert.equal(existsSync(root), false);
+    await sessions.cellStarted(NOTEBOOK.key, 1);
+    const pointer = await readPointer(root, NOTEBOOK.path!);
+    assert.equal(pointer?.runId, sessions.currentRun(NOTEBOOK.key)?.id);
+    assert.equal(readFileSync(join(root, '.gitignore'), 'utf8'), '*\n');
   });
 
   it('end the run when the kernel restarts (the execution count starts over) and start a new one', async () => {
