@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { readCellRecords } from '../../../src/core/notebooks/cells';
 import { pointerFile, readPointer } from '../../../src/core/notebooks/pointer';
 import { NotebookSessions, type TrackedNotebook } from '../../../src/core/notebooks/sessions';
+import { crashReason } from '../../../src/core/store/liveness';
 import { updateRunDocument } from '../../../src/core/store/runDocument';
 import { RunStore } from '../../../src/core/store/runStore';
 import type { RunDocument } from '../../../src/core/store/types';
@@ -135,6 +136,19 @@ describe('notebook sessions', () => {
     assert.equal(doc(id).status, 'finished');
     assert.ok(logged.some((m) => /kernel process 4242 exited/.test(m)));
     assert.equal(sessions.currentRun(NOTEBOOK.key), undefined);
+  });
+
+  it('leave a run whose editor died to the crash rule: no pid, so crashed once the heartbeat is 30 s old', async () => {
+    await sessions.open(NOTEBOOK);
+    await sessions.cellEnded(NOTEBOOK.key, execution({ order: 1 }));
+    await sessions.idle();
+    const run = doc(sessions.currentRun(NOTEBOOK.key)!.id);
+    const probe = { host: hostname(), now: () => Date.parse(run.heartbeatAt!), isProcessAlive: () => false };
+    assert.equal(crashReason(run, probe), undefined, 'alive while heartbeated, whatever process is gone');
+    assert.match(
+      crashReason(run, { ...probe, now: () => Date.parse(run.heartbeatAt!) + 31_000 }) ?? '',
+      /heartbeat/,
+    );
   });
 
   it('start a new run after the current one was stopped from the editor', async () => {
