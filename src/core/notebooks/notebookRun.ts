@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { updateRunDocument } from '../store/runDocument';
@@ -165,6 +166,12 @@ export class NotebookRun {
 
   private async write(ending: { status: RunStatus; now: number } | undefined): Promise<void> {
     if (this.endedAs && !ending) return;
+    if (!existsSync(this.dir)) {
+      // Deleted from the editor (moved to the trash) while the notebook runs: never bring it back.
+      this.pending = [];
+      this.endedAs ??= 'interrupted';
+      return;
+    }
     const records = this.pending;
     this.pending = [];
     try {

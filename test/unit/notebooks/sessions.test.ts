@@ -165,6 +165,20 @@ describe('notebook sessions', () => {
     assert.equal((await readPointer(root, NOTEBOOK.path!))?.runId, next);
   });
 
+  it('start a new run, and never bring the old one back, when the current run is deleted', async () => {
+    await sessions.open(NOTEBOOK);
+    await sessions.cellEnded(NOTEBOOK.key, execution({ order: 1 }));
+    await sessions.idle();
+    const id = sessions.currentRun(NOTEBOOK.key)!.id;
+    await store.moveToTrash(id);
+    await sessions.beatNow();
+    await sessions.cellEnded(NOTEBOOK.key, execution({ order: 2 }));
+    await sessions.idle();
+    assert.equal(existsSync(store.layout.runDir(id)), false);
+    assert.notEqual(sessions.currentRun(NOTEBOOK.key)!.id, id);
+    assert.ok(!logged.some((m) => m.startsWith('WARN')), logged.join('\n'));
+  });
+
   it('track an untitled notebook without a pointer (no kernel can find it by path)', async () => {
     const untitled: TrackedNotebook = {
       key: 'untitled:Untitled-1.ipynb',
