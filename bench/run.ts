@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { measurePythonFastLoop, pythonFastLoopSection } from './pythonFastLoopBench';
 import { compareSection, measureCompare } from './compareBench';
 import { runDatasetsBench } from './datasetsBench';
+import { notebooksSection } from './notebooksBench';
 
 const repo = join(__dirname, '..');
 const RUNS = Number(process.env.RUNLOG_BENCH_RUNS ?? 10_000);
@@ -118,8 +119,10 @@ ${datasets.markdown}
   run changed with that point's step.
 - Raw numbers: \`${JSON.stringify({ python: py, lists, floor, naive500, live, pyLive })}\`
 `;
-    writeFileSync(join(repo, 'docs', 'benchmarks.md'), report);
-    console.log(report);
+    console.log('[bench] notebook tracking…');
+    const notebooks = notebooksSection(repo);
+    writeFileSync(join(repo, 'docs', 'benchmarks.md'), report + notebooks);
+    console.log(report + notebooks);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

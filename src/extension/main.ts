@@ -7,6 +7,7 @@ import { registerCompareCommands } from './compare/register';
 import { RunlogContext } from './context';
 import { registerDatasetCommands } from './datasets/datasetCommands';
 import { installPythonClient } from './python/installClient';
+import { registerNotebooks } from './notebooks/registerNotebooks';
 import { RegistryTree } from './registry/registryTree';
 import { registerDebugTracking } from './runs/debugTracking';
 import { RunDetailsPanels } from './runs/detailsPanel';
@@ -51,6 +52,7 @@ export function activate(extension: vscode.ExtensionContext): RunlogApi {
   const rerun = new RerunCommand(ctx, runner);
   registerFinishNotices(ctx, runner);
   registerDebugTracking(ctx);
+  registerNotebooks(ctx);
 
   // Commands: every one of COMMANDS (= package.json `contributes.commands`), the type makes sure none is missing.
   const commands: Record<CommandId, (...args: never[]) => unknown> = {

@@ -34,6 +34,8 @@ export interface WorkbenchOptions {
   workspace?: string;
   /** Added to the seeded User/settings.json. */
   settings?: Record<string, unknown>;
+  /** More .vsix files installed beside it (test-only extensions, e.g. a notebook kernel). */
+  extraVsix?: string[];
   /** Added to the server's environment, which the extension host inherits. */
   env?: Record<string, string>;
   /** Screenshot folder name until a test sets one (useWorkbench sets it per test). */
@@ -86,6 +88,8 @@ export class Workbench {
     fs.cpSync(this.options.workspace ?? FIXTURE_WORKSPACE, this.workspacePath, { recursive: true });
     seedUserSettings(userDataDir, this.options.settings);
     await installVsix({ vsixPath: vsix, extensionsDir, userDataDir });
+    for (const extra of this.options.extraVsix ?? [])
+      await installVsix({ vsixPath: extra, extensionsDir, userDataDir });
 
     // The server, its extension host and built-in extensions put sockets and folders into the temp directory: give
     // them one inside `root`, removed by close().

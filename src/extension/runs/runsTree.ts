@@ -5,6 +5,7 @@ import { isRunning, type RunDocument, type RunEntry, type RunStatus } from '../.
 import { metricGoals } from '../compare/goalsSetting';
 import type { RunlogContext } from '../context';
 import { RunsViewState } from './runsViewState';
+import { decorateNotebookRunItem } from '../notebooks/runsTreeItem';
 import type { RunsNode } from './targets';
 
 /** Runs shown per experiment before a "Show more…" node, and how many more each click shows. */
@@ -210,6 +211,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode> {
     if (tags) parts.push(tags);
     item.description = (starred ? '★ ' : '') + parts.filter(Boolean).join(' · ');
     item.command = { command: 'runlog.showRunDetails', title: 'Show Run Details', arguments: [doc.id] };
+    decorateNotebookRunItem(item, doc);
     return item;
   }
 

@@ -9,7 +9,7 @@ import os
 import shutil
 import sys
 
-from . import _capture, _process, _util
+from . import _capture, _notebook, _process, _util
 from ._nullrun import NullRun
 from ._run import Run
 from ._store import default_experiment, find_store
@@ -57,6 +57,10 @@ def create_run(name=None, experiment=None, params=None, tags=None, source="clien
                capture_module=None, what="the program"):
     """Creates a run in the store and makes it the active run of this process (a NullRun if the store cannot be
     written)."""
+    if source == "client" and not os.environ.get("RUNLOG_RUN_ID"):  # a VS Code notebook's kernel: the editor's run
+        attached = _notebook.attach(name, experiment, params, tags)
+        if attached is not None:
+            return attached
     parent = os.environ.get("RUNLOG_PARENT_RUN") or None
     env_id = None if parent else (os.environ.get("RUNLOG_RUN_ID") or None)
     name_explicit = bool(name)
