@@ -6,5 +6,9 @@ declare module 'auth-header' {
     params: Record<string, string | string[]>;
   }
   export function parse(header: string): ParsedAuthHeader;
-  export function format(scheme: string, token?: string | null, params?: Record<string, string | string[]>): string;
+  export function format(
+    scheme: string,
+    token?: string | null,
+    params?: Record<string, string | string[]>,
+  ): string;
 }

@@ -55,16 +55,18 @@ export class Authenticator {
   /** Handles a 401's challenge; throws an AuthError a user can act on when it cannot be answered. */
   async authorize(wwwAuthenticate: string | string[] | undefined, scope: string): Promise<void> {
     const challenge = parseChallenge(wwwAuthenticate);
-    const who = this.credentials.username ? `as "${this.credentials.username}"` : 'without credentials';
+    const who = this.who();
     if (!challenge) throw new AuthError(`${this.registry} refused access ${who} and named no way to log in`);
     if (challenge.scheme === 'basic') {
       const basic = this.basic();
-      if (!basic || this.current === basic) throw this.refused(who);
+      if (!basic || this.current === basic) throw this.refused();
       this.current = basic;
       return;
     }
     if (challenge.scheme !== 'bearer') {
-      throw new AuthError(`${this.registry} asks for "${challenge.scheme}" authentication, which Runlog does not speak`);
+      throw new AuthError(
+        `${this.registry} asks for "${challenge.scheme}" authentication, which Runlog does not speak`,
+      );
     }
     const realm = challenge.params.realm;
     if (!realm) throw new AuthError(`${this.registry}'s bearer challenge names no token endpoint (realm)`);
@@ -72,8 +74,12 @@ export class Authenticator {
     if (challenge.params.service) url.searchParams.set('service', challenge.params.service);
     url.searchParams.set('scope', challenge.params.scope ?? scope);
     const basic = this.basic();
-    const response = await send({ method: 'GET', url: url.toString(), headers: basic ? { authorization: basic } : {} });
-    if (response.status === 401 || response.status === 403) throw this.refused(who);
+    const response = await send({
+      method: 'GET',
+      url: url.toString(),
+      headers: basic ? { authorization: basic } : {},
+    });
+    if (response.status === 401 || response.status === 403) throw this.refused();
     if (response.status !== 200) {
       throw new AuthError(
         `the token endpoint of ${this.registry} (${url.host}) answered HTTP ${response.status}: ${bodySnippet(response)}`,
@@ -90,13 +96,17 @@ export class Authenticator {
       throw new AuthError(`the token endpoint of ${this.registry} returned no token`);
     }
     const next = `Bearer ${token}`;
-    if (next === this.current) throw this.refused(who);
+    if (next === this.current) throw this.refused();
     this.current = next;
   }
 
-  refused(who: string): AuthError {
+  private who(): string {
+    return this.credentials.username ? `as "${this.credentials.username}"` : 'without credentials';
+  }
+
+  refused(): AuthError {
     return new AuthError(
-      `${this.registry} refused the credentials ${who}. ` +
+      `${this.registry} refused access ${this.who()}. ` +
         'Set them with "Runlog: Set Registry Credentials…" (or RUNLOG_REGISTRY_USERNAME/RUNLOG_REGISTRY_PASSWORD in the CLI).',
     );
   }

@@ -11,7 +11,11 @@ export interface GateResult {
 /** Evaluates one gate expression against a run; bound to the query language in queryGates.ts. */
 export type GateEvaluator = (expression: string, doc: RunDocument) => GateResult;
 
-export function evaluateGates(expressions: string[], doc: RunDocument, evaluate: GateEvaluator): GateResult[] {
+export function evaluateGates(
+  expressions: string[],
+  doc: RunDocument,
+  evaluate: GateEvaluator,
+): GateResult[] {
   return expressions.map((expression) => {
     try {
       return evaluate(expression, doc);

@@ -47,11 +47,7 @@ export function send(request: HttpRequest): Promise<HttpResponse> {
       if (settled) return;
       settled = true;
       reject(
-        new NetworkError(
-          request.url,
-          error.code,
-          `cannot reach ${url.host}: ${error.code ?? error.message}`,
-        ),
+        new NetworkError(request.url, error.code, `cannot reach ${url.host}: ${error.code ?? error.message}`),
       );
     };
     const req = transport.request(
@@ -71,7 +67,12 @@ export function send(request: HttpRequest): Promise<HttpResponse> {
         });
         res.on('end', () => {
           settled = true;
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), url: request.url });
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+            url: request.url,
+          });
         });
         res.on('error', fail);
       },

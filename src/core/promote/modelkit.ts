@@ -73,7 +73,9 @@ function listTarItems(input: LayerInput): TarItem[] {
   if (!root.isDirectory()) return [{ name: input.name, abs: input.source, dir: false, size: root.size }];
   const items: TarItem[] = [{ name: `${input.name}/`, abs: input.source, dir: true, size: 0 }];
   const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : 1,
+    )) {
       const abs = join(dir, entry.name);
       const name = posix.join(input.name, relative(input.source, abs).split(sep).join('/'));
       if (entry.isDirectory()) {
@@ -126,7 +128,10 @@ export function tarLayer(input: LayerInput): Readable {
 /** A tar holding one in-memory file (the dataset manifests). */
 export function tarOfBuffer(name: string, content: Buffer): Readable {
   const pack = tar.pack();
-  pack.entry({ name, mtime: EPOCH, uid: 0, gid: 0, uname: '', gname: '', mode: 0o644, size: content.length }, content);
+  pack.entry(
+    { name, mtime: EPOCH, uid: 0, gid: 0, uname: '', gname: '', mode: 0o644, size: content.length },
+    content,
+  );
   pack.finalize();
   return Readable.from(pack, { objectMode: false });
 }
@@ -188,12 +193,18 @@ export function buildKitfile(input: KitfileInput): Record<string, unknown> {
       version: input.version,
       ...(flavor ? { framework: flavor } : {}),
       ...(Object.keys(input.doc.params).length ? { parameters: input.doc.params } : {}),
-      ...(parts.length ? { parts: parts.map((p) => ({ name: p.model?.name ?? layerName(p), path: layerName(p) })) } : {}),
+      ...(parts.length
+        ? { parts: parts.map((p) => ({ name: p.model?.name ?? layerName(p), path: layerName(p) })) }
+        : {}),
     },
   };
   if (input.datasetsFile) {
     kitfile.datasets = [
-      { name: 'runlog-datasets', path: input.datasetsFile, description: 'digests of the datasets the run used' },
+      {
+        name: 'runlog-datasets',
+        path: input.datasetsFile,
+        description: 'digests of the datasets the run used',
+      },
     ];
   }
   return kitfile;
@@ -215,7 +226,9 @@ export function buildAnnotations(doc: RunDocument, version: string, now: Date): 
   }
   if (doc.datasets.length) {
     annotations[ANNOTATION.datasets] = JSON.stringify(
-      Object.fromEntries(doc.datasets.map((d) => [`${d.name}${d.role === 'output' ? ' (output)' : ''}`, d.digest])),
+      Object.fromEntries(
+        doc.datasets.map((d) => [`${d.name}${d.role === 'output' ? ' (output)' : ''}`, d.digest]),
+      ),
     );
   }
   return annotations;

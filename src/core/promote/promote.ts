@@ -23,7 +23,13 @@ import {
   tarOfBuffer,
   type LayerInput,
 } from './modelkit';
-import { triggerPipeline, type PipelineOptions, type PipelinePayload, type PipelineResult, type PipelineSecrets } from './pipelines';
+import {
+  triggerPipeline,
+  type PipelineOptions,
+  type PipelinePayload,
+  type PipelineResult,
+  type PipelineSecrets,
+} from './pipelines';
 import { formatReference, formatRepository, isValidTag, parseRepository } from './reference';
 import { RegistryClient, RegistryError } from './registryClient';
 import type { PipelineConfig, Target } from './targets';
@@ -83,7 +89,11 @@ export function defaultModelArtifacts(run: ReadableRun): ArtifactRecord[] {
   return models.length ? models : run.doc.artifacts;
 }
 
-function clientFor(target: Target, credentials: RegistryCredentials, options: PromoteRequest['clientOptions']): RegistryClient {
+function clientFor(
+  target: Target,
+  credentials: RegistryCredentials,
+  options: PromoteRequest['clientOptions'],
+): RegistryClient {
   return new RegistryClient(parseRepository(target.registry), {
     credentials,
     allowInsecureHttp: target.insecureHttp,
@@ -92,7 +102,8 @@ function clientFor(target: Target, credentials: RegistryCredentials, options: Pr
 }
 
 function checkTags(version: string, alias: string | undefined): void {
-  if (!isValidTag(version)) throw new Error(`"${version}" is not a valid tag (letters, digits, . _ -; at most 128)`);
+  if (!isValidTag(version))
+    throw new Error(`"${version}" is not a valid tag (letters, digits, . _ -; at most 128)`);
   if (alias !== undefined && !isValidTag(alias)) throw new Error(`"${alias}" is not a valid alias tag`);
   if (alias === version) throw new Error('the alias must differ from the version');
 }
@@ -104,7 +115,9 @@ export async function promote(request: PromoteRequest): Promise<PromoteResult> {
   const now = request.now ?? (() => new Date());
   checkTags(version, alias);
   if (request.artifacts.length === 0) {
-    throw new Error(`run ${run.doc.name} has no artifacts to promote: log the model with runlog.log_model(path, name=…)`);
+    throw new Error(
+      `run ${run.doc.name} has no artifacts to promote: log the model with runlog.log_model(path, name=…)`,
+    );
   }
   for (const artifact of request.artifacts) {
     if (!existsSync(join(run.dir, artifact.path))) {
@@ -154,7 +167,11 @@ export async function promote(request: PromoteRequest): Promise<PromoteResult> {
       datasetsFile: layers.datasetsFile,
     });
     const config = Buffer.from(JSON.stringify(kitfile));
-    const configBlob = await client.uploadBlob({ open: () => bufferStream(config), digest: sha256(config), size: config.length });
+    const configBlob = await client.uploadBlob({
+      open: () => bufferStream(config),
+      digest: sha256(config),
+      size: config.length,
+    });
     const manifest: OciManifest = {
       schemaVersion: 2,
       mediaType: MEDIA.manifest,
@@ -188,10 +205,36 @@ export async function promote(request: PromoteRequest): Promise<PromoteResult> {
     throw error;
   }
   const reference = formatReference(repository, digest);
-  await appendAudit(storeRoot, { ...base, at: now().toISOString(), gates, override, digest, reference, outcome: 'pushed' });
-  const result: PromoteResult = { id, reference, digest, version, alias, gates, override, outcome: 'pushed', uploaded };
+  await appendAudit(storeRoot, {
+    ...base,
+    at: now().toISOString(),
+    gates,
+    override,
+    digest,
+    reference,
+    outcome: 'pushed',
+  });
+  const result: PromoteResult = {
+    id,
+    reference,
+    digest,
+    version,
+    alias,
+    gates,
+    override,
+    outcome: 'pushed',
+    uploaded,
+  };
   if (target.pipeline) {
-    const payload: PipelinePayload = { event: 'promoted', reference, repository: repoText, version, alias, digest, runId: run.id };
+    const payload: PipelinePayload = {
+      event: 'promoted',
+      reference,
+      repository: repoText,
+      version,
+      alias,
+      digest,
+      runId: run.id,
+    };
     result.pipeline = await runPipeline(storeRoot, base, target.pipeline, payload, request, progress, now);
     result.outcome = pipelineOutcome(result.pipeline);
   }
@@ -200,7 +243,9 @@ export async function promote(request: PromoteRequest): Promise<PromoteResult> {
 
 function pipelineOutcome(result: PipelineResult): AuditRecord['outcome'] {
   if (!result.ok) return 'pushed, pipeline failed';
-  return result.status === 'success' || result.status === 'delivered' ? 'pipeline succeeded' : 'pipeline triggered';
+  return result.status === 'success' || result.status === 'delivered'
+    ? 'pipeline succeeded'
+    : 'pipeline triggered';
 }
 
 async function runPipeline(
@@ -232,11 +277,18 @@ async function runPipeline(
   return result;
 }
 
-async function moveAlias(client: RegistryClient, alias: string, bytes: Buffer, digest: string): Promise<void> {
+async function moveAlias(
+  client: RegistryClient,
+  alias: string,
+  bytes: Buffer,
+  digest: string,
+): Promise<void> {
   await client.putManifest(alias, bytes, MEDIA.manifest);
   const moved = await client.manifestDigest(alias);
   if (moved !== digest) {
-    throw new RegistryError(`${client.display} did not confirm alias ${alias} at ${digest} (found ${moved ?? 'nothing'})`);
+    throw new RegistryError(
+      `${client.display} did not confirm alias ${alias} at ${digest} (found ${moved ?? 'nothing'})`,
+    );
   }
 }
 
@@ -272,7 +324,11 @@ async function pushLayers(
       blob = await client.uploadBlob({ open: () => tarLayer(input) }, (sent) => {
         if (sent - lastReport < 8 * 1024 * 1024) return;
         lastReport = sent;
-        progress({ phase: 'upload', message: `Uploading ${input.name}`, fraction: Math.min(1, (done + sent) / total) });
+        progress({
+          phase: 'upload',
+          message: `Uploading ${input.name}`,
+          fraction: Math.min(1, (done + sent) / total),
+        });
       });
       await cache.set(fingerprint, { digest: blob.digest, size: blob.size });
     }
@@ -291,7 +347,11 @@ async function pushLayers(
     const manifest = Buffer.from(JSON.stringify(request.run.doc.datasets, null, 2));
     // Built twice (digest, then upload) because it is small; the tar is deterministic.
     const tarBytes = await streamToBuffer(tarOfBuffer(datasetsFile, manifest));
-    const blob = await client.uploadBlob({ open: () => bufferStream(tarBytes), digest: sha256(tarBytes), size: tarBytes.length });
+    const blob = await client.uploadBlob({
+      open: () => bufferStream(tarBytes),
+      digest: sha256(tarBytes),
+      size: tarBytes.length,
+    });
     uploaded.push({ name: datasetsFile, ...blob });
     descriptors.push({
       mediaType: MEDIA.dataset,
@@ -342,7 +402,15 @@ export async function rollback(request: RollbackRequest): Promise<RollbackResult
   const repoText = formatRepository(repository);
   const client = clientFor(target, request.credentials, request.clientOptions);
   const id = randomUUID();
-  const base: Omit<AuditRecord, 'outcome' | 'at'> = { id, action: 'rollback', user: request.user, target: target.name, repository: repoText, version, alias };
+  const base: Omit<AuditRecord, 'outcome' | 'at'> = {
+    id,
+    action: 'rollback',
+    user: request.user,
+    target: target.name,
+    repository: repoText,
+    version,
+    alias,
+  };
   let digest: string;
   let previous: string | undefined;
   let runId: string | undefined;
@@ -362,15 +430,34 @@ export async function rollback(request: RollbackRequest): Promise<RollbackResult
     const moved = await client.manifestDigest(alias);
     if (moved !== digest) throw new RegistryError(`${repoText} did not confirm alias ${alias} at ${digest}`);
   } catch (error) {
-    await appendAudit(storeRoot, { ...base, at: now().toISOString(), outcome: 'failed', error: (error as Error).message });
+    await appendAudit(storeRoot, {
+      ...base,
+      at: now().toISOString(),
+      outcome: 'failed',
+      error: (error as Error).message,
+    });
     throw error;
   }
   const reference = formatReference(repository, digest);
   base.runId = runId;
-  await appendAudit(storeRoot, { ...base, at: now().toISOString(), digest, reference, outcome: 'rolled back' });
+  await appendAudit(storeRoot, {
+    ...base,
+    at: now().toISOString(),
+    digest,
+    reference,
+    outcome: 'rolled back',
+  });
   const result: RollbackResult = { id, reference, digest, previous, outcome: 'rolled back' };
   if (target.pipeline) {
-    const payload: PipelinePayload = { event: 'rolled-back', reference, repository: repoText, version, alias, digest, runId: runId ?? '' };
+    const payload: PipelinePayload = {
+      event: 'rolled-back',
+      reference,
+      repository: repoText,
+      version,
+      alias,
+      digest,
+      runId: runId ?? '',
+    };
     result.pipeline = await runPipeline(storeRoot, base, target.pipeline, payload, request, progress, now);
     result.outcome = result.pipeline.ok ? 'rolled back' : 'pushed, pipeline failed';
   }
@@ -384,7 +471,11 @@ export async function retryPipeline(
   target: Target,
   pipelineSecrets: PipelineSecrets,
   user: AuditUser,
-  options: { pipelineOptions?: PipelineOptions; onProgress?: (p: PromoteProgress) => void; now?: () => Date } = {},
+  options: {
+    pipelineOptions?: PipelineOptions;
+    onProgress?: (p: PromoteProgress) => void;
+    now?: () => Date;
+  } = {},
 ): Promise<PipelineResult> {
   if (!target.pipeline) throw new Error(`target ${target.name} has no pipeline`);
   if (!record.digest || !record.reference || !record.version) {

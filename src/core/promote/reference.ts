@@ -42,7 +42,9 @@ export function formatRepository(repo: Repository): string {
 }
 
 export function formatReference(repo: Repository, tagOrDigest: string): string {
-  return DIGEST.test(tagOrDigest) ? `${formatRepository(repo)}@${tagOrDigest}` : `${formatRepository(repo)}:${tagOrDigest}`;
+  return DIGEST.test(tagOrDigest)
+    ? `${formatRepository(repo)}@${tagOrDigest}`
+    : `${formatRepository(repo)}:${tagOrDigest}`;
 }
 
 /** Hosts on this machine, where plain HTTP cannot be read by anyone else. */

@@ -3,7 +3,15 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Authenticator, type RegistryCredentials } from './auth';
-import { bodySnippet, DEFAULT_RETRY, type HttpResponse, NetworkError, type RetryOptions, send, withRetry } from './http';
+import {
+  bodySnippet,
+  DEFAULT_RETRY,
+  type HttpResponse,
+  NetworkError,
+  type RetryOptions,
+  send,
+  withRetry,
+} from './http';
 import { formatRepository, isLoopbackHost, type Repository } from './reference';
 
 export const MANIFEST_TYPES = [
@@ -85,14 +93,14 @@ export class RegistryClient {
       if (response.status === 401) {
         await this.auth.authorize(response.headers['www-authenticate'], scope);
         response = await withRetry(attempt, this.retry);
-        if (response.status === 401) throw this.auth.refused('with the given credentials');
+        if (response.status === 401) throw this.auth.refused();
       }
       return response;
     } catch (error) {
       if (error instanceof NetworkError) {
         throw new RegistryError(
           `the registry ${this.repository.registry} is not reachable (${error.code ?? error.message}). ` +
-            'Is it running, and is the target\'s registry address right?',
+            "Is it running, and is the target's registry address right?",
         );
       }
       throw error;
@@ -102,7 +110,9 @@ export class RegistryClient {
   private fail(what: string, response: HttpResponse): RegistryError {
     let detail = bodySnippet(response);
     try {
-      const body = JSON.parse(response.body.toString('utf8')) as { errors?: { code?: string; message?: string }[] };
+      const body = JSON.parse(response.body.toString('utf8')) as {
+        errors?: { code?: string; message?: string }[];
+      };
       const first = body.errors?.[0];
       if (first) detail = [first.code, first.message].filter(Boolean).join(': ');
     } catch {
@@ -178,11 +188,23 @@ export class RegistryClient {
       const url = withQuery(location, 'digest', source.digest);
       const sizeHeader: Record<string, string> =
         source.size !== undefined ? { 'content-length': String(source.size) } : {};
-      const done = await send({ method: 'PUT', url, headers: headers(sizeHeader), body: stream, timeoutMs: 600_000 });
+      const done = await send({
+        method: 'PUT',
+        url,
+        headers: headers(sizeHeader),
+        body: stream,
+        timeoutMs: 600_000,
+      });
       if (done.status !== 201) throw this.fail(`uploading blob ${source.digest}`, done);
       return { digest: source.digest, size: sent, skipped: false };
     }
-    const patched = await send({ method: 'PATCH', url: location, headers: headers({}), body: stream, timeoutMs: 600_000 });
+    const patched = await send({
+      method: 'PATCH',
+      url: location,
+      headers: headers({}),
+      body: stream,
+      timeoutMs: 600_000,
+    });
     if (patched.status !== 202) throw this.fail('uploading a blob', patched);
     if (patched.headers.location) location = new URL(patched.headers.location, this.base).toString();
     const digest = `sha256:${hash!.digest('hex')}`;
@@ -203,9 +225,12 @@ export class RegistryClient {
       headers: { 'content-type': mediaType },
       body: manifest,
     }));
-    if (response.status !== 201 && response.status !== 200) throw this.fail(`putting manifest ${reference}`, response);
+    if (response.status !== 201 && response.status !== 200)
+      throw this.fail(`putting manifest ${reference}`, response);
     const header = response.headers['docker-content-digest'];
-    return typeof header === 'string' && header ? header : `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
+    return typeof header === 'string' && header
+      ? header
+      : `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
   }
 
   /** The manifest's digest, or undefined when the tag does not exist. */

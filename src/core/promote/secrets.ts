@@ -24,11 +24,15 @@ export function envSecretName(target: string, key: SecretKey): string {
 
 export function envSecrets(env: NodeJS.ProcessEnv = process.env): SecretSource {
   return {
-    get: (target, key) => Promise.resolve(env[envSecretName(target, key)] || env[`RUNLOG_${SECRET_KEYS[key]}`] || undefined),
+    get: (target, key) =>
+      Promise.resolve(env[envSecretName(target, key)] || env[`RUNLOG_${SECRET_KEYS[key]}`] || undefined),
   };
 }
 
-export async function registryCredentials(source: SecretSource, target: string): Promise<RegistryCredentials> {
+export async function registryCredentials(
+  source: SecretSource,
+  target: string,
+): Promise<RegistryCredentials> {
   const [username, password, token] = await Promise.all([
     source.get(target, 'registryUsername'),
     source.get(target, 'registryPassword'),

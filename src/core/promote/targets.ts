@@ -68,12 +68,15 @@ export function readTargets(file: string): Target[] {
   return parseTargets(raw, file);
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const SECRET_KEYS = /^(password|token|secret|apiToken|triggerToken|username)$/i;
 
 export function parseTargets(raw: unknown, file = 'the targets file'): Target[] {
   if (!isObject(raw) || !isObject(raw.targets)) {
-    throw new TargetsFileError(`${file} must hold {"targets": {"<name>": {"registry": "host/repository", …}}}`);
+    throw new TargetsFileError(
+      `${file} must hold {"targets": {"<name>": {"registry": "host/repository", …}}}`,
+    );
   }
   return Object.entries(raw.targets).map(([name, value]) => parseTarget(name, value, file));
 }
@@ -88,7 +91,8 @@ function parseTarget(name: string, value: unknown, file: string): Target {
       );
     }
   }
-  if (typeof value.registry !== 'string') throw new TargetsFileError(`${where} needs "registry": "host/repository"`);
+  if (typeof value.registry !== 'string')
+    throw new TargetsFileError(`${where} needs "registry": "host/repository"`);
   try {
     parseRepository(value.registry);
   } catch (error) {
@@ -117,7 +121,9 @@ function parsePipeline(value: unknown, where: string): PipelineConfig {
   if (!isObject(value)) throw new TargetsFileError(`${where}: "pipeline" must be an object`);
   for (const key of Object.keys(value)) {
     if (SECRET_KEYS.test(key)) {
-      throw new TargetsFileError(`${where}: pipeline has "${key}": secrets do not belong in a committed file (docs/promote.md)`);
+      throw new TargetsFileError(
+        `${where}: pipeline has "${key}": secrets do not belong in a committed file (docs/promote.md)`,
+      );
     }
   }
   const need = (key: string): string => {
@@ -128,7 +134,8 @@ function parsePipeline(value: unknown, where: string): PipelineConfig {
   };
   const optional = <T>(key: string, type: string): T | undefined => {
     if (value[key] === undefined) return undefined;
-    if (typeof value[key] !== type) throw new TargetsFileError(`${where}: pipeline "${key}" must be a ${type}`);
+    if (typeof value[key] !== type)
+      throw new TargetsFileError(`${where}: pipeline "${key}" must be a ${type}`);
     return value[key] as T;
   };
   switch (value.type) {
@@ -157,7 +164,11 @@ function parsePipeline(value: unknown, where: string): PipelineConfig {
         timeoutSeconds: optional<number>('timeoutSeconds', 'number'),
       };
     case 'webhook':
-      return { type: 'webhook', url: need('url'), allowInsecureHttp: optional<boolean>('allowInsecureHttp', 'boolean') };
+      return {
+        type: 'webhook',
+        url: need('url'),
+        allowInsecureHttp: optional<boolean>('allowInsecureHttp', 'boolean'),
+      };
     case 'command': {
       const command = value.command;
       if (!Array.isArray(command) || command.length === 0 || command.some((c) => typeof c !== 'string')) {

@@ -19,22 +19,33 @@ export function storeWithModelRun(
   acc = 0.93,
 ): ModelRun {
   const storeRoot = tempStore('runlog-promote-');
-  const doc = writeRun(storeRoot, {
-    name: 'winner',
-    params: { lr: 0.3, layers: 4 },
-    capture: {
-      source: 'script',
-      git: { commit: 'a'.repeat(40), branch: 'main', dirty: false, diffFile: null, remote: null },
+  const doc = writeRun(
+    storeRoot,
+    {
+      name: 'winner',
+      params: { lr: 0.3, layers: 4 },
+      capture: {
+        source: 'script',
+        git: { commit: 'a'.repeat(40), branch: 'main', dirty: false, diffFile: null, remote: null },
+      },
+      datasets: [
+        {
+          name: 'train',
+          path: 'data/train.csv',
+          role: 'input',
+          digest: `sha256:${'b'.repeat(64)}`,
+          size: 10,
+          files: 1,
+        },
+      ],
+      artifacts: [
+        { path: 'artifacts/model.bin', size: modelBytes.length, model: { name: 'churn', flavor: 'sklearn' } },
+        { path: 'artifacts/tokenizer', size: 6 },
+      ],
+      ...overrides,
     },
-    datasets: [
-      { name: 'train', path: 'data/train.csv', role: 'input', digest: `sha256:${'b'.repeat(64)}`, size: 10, files: 1 },
-    ],
-    artifacts: [
-      { path: 'artifacts/model.bin', size: modelBytes.length, model: { name: 'churn', flavor: 'sklearn' } },
-      { path: 'artifacts/tokenizer', size: 6 },
-    ],
-    ...overrides,
-  }, [...series('acc', [0.5, acc]), ...series('loss', [1, 0.2])]);
+    [...series('acc', [0.5, acc]), ...series('loss', [1, 0.2])],
+  );
   const dir = join(storeRoot, 'runs', doc.id);
   mkdirSync(join(dir, 'artifacts', 'tokenizer', 'sub'), { recursive: true });
   writeFileSync(join(dir, 'artifacts', 'model.bin'), modelBytes);
@@ -53,7 +64,11 @@ export const simpleGates: GateEvaluator = (expression, doc) => {
   const metric = /^metrics\.(\w+) >= ([\d.]+)$/.exec(expression);
   if (metric) {
     const value = Number(doc.metrics[metric[1]]?.last);
-    return { expression, ok: value >= Number(metric[2]), details: [`metrics.${metric[1]} = ${value}, needs >= ${metric[2]}`] };
+    return {
+      expression,
+      ok: value >= Number(metric[2]),
+      details: [`metrics.${metric[1]} = ${value}, needs >= ${metric[2]}`],
+    };
   }
   const status = /^status == "(\w+)"$/.exec(expression);
   if (status) return { expression, ok: doc.status === status[1], details: [`status = ${doc.status}`] };

@@ -8,7 +8,12 @@ import { readAudit } from '../../../src/core/promote/audit';
 import { MEDIA } from '../../../src/core/promote/modelkit';
 import { promote, rollback, TagExistsError } from '../../../src/core/promote/promote';
 import type { Target } from '../../../src/core/promote/targets';
-import { skopeoCopyToLayout, skopeoRawManifest, startRegistry, type TestRegistry } from '../../fixtures/registry';
+import {
+  skopeoCopyToLayout,
+  skopeoRawManifest,
+  startRegistry,
+  type TestRegistry,
+} from '../../fixtures/registry';
 import { simpleGates, storeWithModelRun, type ModelRun } from './helpers';
 
 const user = { name: 'Test User', email: 'test@example.com' };
@@ -28,7 +33,12 @@ describe('promotion to a real registry (docker-registry on loopback, read back w
   });
   beforeEach(() => {
     fixture = storeWithModelRun();
-    target = { name: 'local', registry: `${registry.host}/acme/churn-${Math.random().toString(36).slice(2, 8)}`, gates: ['metrics.acc >= 0.9'], aliases: [] };
+    target = {
+      name: 'local',
+      registry: `${registry.host}/acme/churn-${Math.random().toString(36).slice(2, 8)}`,
+      gates: ['metrics.acc >= 0.9'],
+      aliases: [],
+    };
   });
   afterEach(() => {
     fixture.cleanup();
@@ -74,7 +84,9 @@ describe('promotion to a real registry (docker-registry on loopback, read back w
     assert.equal(manifest.annotations['dev.runlog.git.commit'], 'a'.repeat(40));
     assert.deepEqual(JSON.parse(manifest.annotations['dev.runlog.metrics']), { acc: 0.93, loss: 0.2 });
     assert.match(manifest.annotations['dev.runlog.params.digest'], /^sha256:[0-9a-f]{64}$/);
-    assert.deepEqual(JSON.parse(manifest.annotations['dev.runlog.datasets']), { train: `sha256:${'b'.repeat(64)}` });
+    assert.deepEqual(JSON.parse(manifest.annotations['dev.runlog.datasets']), {
+      train: `sha256:${'b'.repeat(64)}`,
+    });
     // The alias points at the same manifest.
     assert.equal(skopeoRawManifest(`${target.registry}:staging`), raw);
     assert.equal(result.reference, `${target.registry}@${result.digest}`);
@@ -90,17 +102,34 @@ describe('promotion to a real registry (docker-registry on loopback, read back w
       layers: { digest: string }[];
     };
     const blob = (digest: string) => readFileSync(join(layout, 'blobs', 'sha256', digest.slice(7)));
-    const kitfile = JSON.parse(blob(manifest.config.digest).toString('utf8')) as Record<string, any>;
+    const kitfile = JSON.parse(blob(manifest.config.digest).toString('utf8')) as {
+      manifestVersion: string;
+      package: { version: string };
+      model: { path: string; framework: string; parts: unknown };
+    };
     assert.equal(kitfile.manifestVersion, '1.0.0');
     assert.equal(kitfile.package.version, '1.0.0');
     assert.deepEqual(kitfile.model.path, 'model.bin');
     assert.equal(kitfile.model.framework, 'sklearn');
     assert.deepEqual(kitfile.model.parts, [{ name: 'tokenizer', path: 'tokenizer' }]);
     // The model layer is a tar holding model.bin: list it with the system tar.
-    const listing = execFileSync('tar', ['-tvf', join(layout, 'blobs', 'sha256', manifest.layers[0].digest.slice(7))], { encoding: 'utf8' });
+    const listing = execFileSync(
+      'tar',
+      ['-tvf', join(layout, 'blobs', 'sha256', manifest.layers[0].digest.slice(7))],
+      { encoding: 'utf8' },
+    );
     assert.match(listing, /model\.bin/);
-    const parts = execFileSync('tar', ['-tf', join(layout, 'blobs', 'sha256', manifest.layers[1].digest.slice(7))], { encoding: 'utf8' });
-    assert.deepEqual(parts.trim().split('\n'), ['tokenizer/', 'tokenizer/sub/', 'tokenizer/sub/x.json', 'tokenizer/vocab.txt']);
+    const parts = execFileSync(
+      'tar',
+      ['-tf', join(layout, 'blobs', 'sha256', manifest.layers[1].digest.slice(7))],
+      { encoding: 'utf8' },
+    );
+    assert.deepEqual(parts.trim().split('\n'), [
+      'tokenizer/',
+      'tokenizer/sub/',
+      'tokenizer/sub/x.json',
+      'tokenizer/vocab.txt',
+    ]);
   });
 
   it('never overwrites a version: a second push of the same version fails and leaves the tag and the alias as they were', async () => {
@@ -113,7 +142,10 @@ describe('promotion to a real registry (docker-registry on loopback, read back w
     const raw = skopeoRawManifest(`${target.registry}:production`);
     assert.equal(`sha256:${createHash('sha256').update(raw).digest('hex')}`, first.digest);
     const audit = await readAudit(fixture.storeRoot);
-    assert.deepEqual(audit.map((r) => r.outcome), ['pushed', 'failed']);
+    assert.deepEqual(
+      audit.map((r) => r.outcome),
+      ['pushed', 'failed'],
+    );
     assert.match(audit[1].error!, /already exists/);
   });
 
@@ -121,14 +153,23 @@ describe('promotion to a real registry (docker-registry on loopback, read back w
     const first = await push('1.0.0');
     assert.ok(first.uploaded.every((u) => !u.skipped));
     const second = await push('1.1.0');
-    assert.deepEqual(second.uploaded.map((u) => u.skipped), [true, true, true]);
-    assert.deepEqual(second.uploaded.map((u) => u.digest), first.uploaded.map((u) => u.digest));
+    assert.deepEqual(
+      second.uploaded.map((u) => u.skipped),
+      [true, true, true],
+    );
+    assert.deepEqual(
+      second.uploaded.map((u) => u.digest),
+      first.uploaded.map((u) => u.digest),
+    );
   });
 
   it('blocks a run that fails a gate, saying which and why, and pushes nothing', async () => {
     fixture.cleanup();
     fixture = storeWithModelRun({}, undefined, 0.85);
-    await assert.rejects(push('1.0.0', 'production'), /metrics\.acc >= 0\.9: metrics\.acc = 0\.85, needs >= 0\.9/);
+    await assert.rejects(
+      push('1.0.0', 'production'),
+      /metrics\.acc >= 0\.9: metrics\.acc = 0\.85, needs >= 0\.9/,
+    );
     assert.throws(() => skopeoRawManifest(`${target.registry}:1.0.0`));
     const audit = await readAudit(fixture.storeRoot);
     assert.equal(audit.length, 1);

@@ -45,7 +45,11 @@ export async function triggerGitHub(
   const api = (config.apiUrl ?? 'https://api.github.com').replace(/\/+$/, '');
   const repo = config.repository;
   const url = `${api}/repos/${repo}/actions/workflows/${encodeURIComponent(config.workflow)}/dispatches`;
-  const body = JSON.stringify({ ref: config.ref ?? 'main', inputs: githubInputs(payload), return_run_details: true });
+  const body = JSON.stringify({
+    ref: config.ref ?? 'main',
+    inputs: githubInputs(payload),
+    return_run_details: true,
+  });
   const response = await withRetry(
     () => send({ method: 'POST', url, headers: headers(secrets.token!), body }),
     options.retry,
@@ -75,7 +79,12 @@ export async function triggerGitHub(
   };
   const htmlUrl = details.html_url;
   if (!details.workflow_run_id || config.follow === false) {
-    return { ok: true, status: 'triggered', url: htmlUrl, message: `workflow ${config.workflow} dispatched on ${repo}` };
+    return {
+      ok: true,
+      status: 'triggered',
+      url: htmlUrl,
+      message: `workflow ${config.workflow} dispatched on ${repo}`,
+    };
   }
   const runUrl = details.run_url ?? `${api}/repos/${repo}/actions/runs/${details.workflow_run_id}`;
   return followGitHubRun(runUrl, htmlUrl, secrets.token, config.timeoutSeconds ?? 1800, options);
@@ -91,7 +100,10 @@ async function followGitHubRun(
   const deadline = Date.now() + timeoutSeconds * 1000;
   let last = '';
   for (;;) {
-    const response = await withRetry(() => send({ method: 'GET', url: runUrl, headers: headers(token) }), options.retry);
+    const response = await withRetry(
+      () => send({ method: 'GET', url: runUrl, headers: headers(token) }),
+      options.retry,
+    );
     if (response.status !== 200) {
       return {
         ok: true,
@@ -100,7 +112,11 @@ async function followGitHubRun(
         message: `workflow dispatched; its status cannot be read (HTTP ${response.status})`,
       };
     }
-    const run = JSON.parse(response.body.toString('utf8')) as { status?: string; conclusion?: string | null; html_url?: string };
+    const run = JSON.parse(response.body.toString('utf8')) as {
+      status?: string;
+      conclusion?: string | null;
+      html_url?: string;
+    };
     const url = run.html_url ?? htmlUrl;
     if (run.status === 'completed') {
       const conclusion = run.conclusion ?? 'unknown';
@@ -108,7 +124,12 @@ async function followGitHubRun(
     }
     if (run.status && run.status !== last) options.onStatus?.((last = run.status));
     if (Date.now() > deadline) {
-      return { ok: true, status: run.status ?? 'triggered', url, message: `workflow run still ${run.status} after ${timeoutSeconds}s` };
+      return {
+        ok: true,
+        status: run.status ?? 'triggered',
+        url,
+        message: `workflow run still ${run.status} after ${timeoutSeconds}s`,
+      };
     }
     await delay(options.pollIntervalMs ?? 5000);
   }

@@ -29,7 +29,8 @@ export async function triggerGitLab(
     return {
       ok: false,
       status: 'not-triggered',
-      message: 'no GitLab trigger token: set one with "Runlog: Set Registry Credentials…" or RUNLOG_PIPELINE_TOKEN',
+      message:
+        'no GitLab trigger token: set one with "Runlog: Set Registry Credentials…" or RUNLOG_PIPELINE_TOKEN',
     };
   }
   const base = `${(config.url ?? 'https://gitlab.com').replace(/\/+$/, '')}/api/v4/projects/${encodeURIComponent(config.project)}`;
@@ -52,10 +53,19 @@ export async function triggerGitLab(
       message: `GitLab refused the pipeline trigger: HTTP ${response.status} ${bodySnippet(response)}`,
     };
   }
-  const pipeline = JSON.parse(response.body.toString('utf8')) as { id?: number; status?: string; web_url?: string };
+  const pipeline = JSON.parse(response.body.toString('utf8')) as {
+    id?: number;
+    status?: string;
+    web_url?: string;
+  };
   const url = pipeline.web_url;
   if (!pipeline.id || !secrets.apiToken || config.follow === false) {
-    return { ok: true, status: pipeline.status ?? 'triggered', url, message: `pipeline ${pipeline.id ?? ''} triggered`.trim() };
+    return {
+      ok: true,
+      status: pipeline.status ?? 'triggered',
+      url,
+      message: `pipeline ${pipeline.id ?? ''} triggered`.trim(),
+    };
   }
   const deadline = Date.now() + (config.timeoutSeconds ?? 1800) * 1000;
   let last = pipeline.status ?? '';
@@ -71,11 +81,18 @@ export async function triggerGitLab(
       options.retry,
     );
     if (state.status !== 200) {
-      return { ok: true, status: 'triggered', url, message: `pipeline triggered; its status cannot be read (HTTP ${state.status})` };
+      return {
+        ok: true,
+        status: 'triggered',
+        url,
+        message: `pipeline triggered; its status cannot be read (HTTP ${state.status})`,
+      };
     }
     const status = (JSON.parse(state.body.toString('utf8')) as { status?: string }).status ?? 'unknown';
-    if (status in FINISHED) return { ok: FINISHED[status], status, url, message: `pipeline ${pipeline.id} ${status}` };
+    if (status in FINISHED)
+      return { ok: FINISHED[status], status, url, message: `pipeline ${pipeline.id} ${status}` };
     if (status !== last) options.onStatus?.((last = status));
-    if (Date.now() > deadline) return { ok: true, status, url, message: `pipeline ${pipeline.id} still ${status}` };
+    if (Date.now() > deadline)
+      return { ok: true, status, url, message: `pipeline ${pipeline.id} still ${status}` };
   }
 }

@@ -29,6 +29,10 @@ export async function triggerPipeline(
     }
   } catch (error) {
     const message = error instanceof NetworkError ? error.message : `${(error as Error).message}`;
-    return { ok: false, status: 'failed', message: `the ${config.type} pipeline could not be triggered: ${message}` };
+    return {
+      ok: false,
+      status: 'failed',
+      message: `the ${config.type} pipeline could not be triggered: ${message}`,
+    };
   }
 }

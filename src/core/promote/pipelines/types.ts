@@ -37,4 +37,3 @@ export interface PipelineOptions {
   cwd?: string;
   retry?: { retries: number; baseDelayMs: number };
 }
-

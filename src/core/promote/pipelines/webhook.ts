@@ -24,16 +24,28 @@ export async function triggerWebhook(
   }
   const url = new URL(config.url);
   if (url.protocol === 'http:' && !isLoopbackHost(url.host) && !config.allowInsecureHttp) {
-    return { ok: false, status: 'not-triggered', message: `${config.url}: plain HTTP is only used on this machine; use https (or set allowInsecureHttp)` };
+    return {
+      ok: false,
+      status: 'not-triggered',
+      message: `${config.url}: plain HTTP is only used on this machine; use https (or set allowInsecureHttp)`,
+    };
   }
   let signer: Webhook;
   try {
     signer = new Webhook(secrets.webhookSecret);
   } catch (error) {
-    return { ok: false, status: 'not-triggered', message: `the webhook secret is not usable: ${(error as Error).message}` };
+    return {
+      ok: false,
+      status: 'not-triggered',
+      message: `the webhook secret is not usable: ${(error as Error).message}`,
+    };
   }
   const id = `msg_${randomUUID()}`;
-  const body = JSON.stringify({ type: `model.${payload.event}`, timestamp: new Date().toISOString(), data: payload });
+  const body = JSON.stringify({
+    type: `model.${payload.event}`,
+    timestamp: new Date().toISOString(),
+    data: payload,
+  });
   // One id and signature for every retry: the receiver can drop duplicates by webhook-id.
   const now = new Date();
   const headers = {
@@ -42,7 +54,10 @@ export async function triggerWebhook(
     'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
     'webhook-signature': signer.sign(id, now, body),
   };
-  const response = await withRetry(() => send({ method: 'POST', url: config.url, headers, body }), options.retry);
+  const response = await withRetry(
+    () => send({ method: 'POST', url: config.url, headers, body }),
+    options.retry,
+  );
   if (response.status >= 200 && response.status < 300) {
     return { ok: true, status: 'delivered', message: `webhook delivered (HTTP ${response.status})` };
   }
