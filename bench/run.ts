@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compareSection, measureCompare } from './compareBench';
 
 const repo = join(__dirname, '..');
 const RUNS = Number(process.env.RUNLOG_BENCH_RUNS ?? 10_000);
@@ -58,6 +59,7 @@ function main(): void {
     const live = node(['live', join(work, 'live', '.runlog'), '60']);
     const pyLive = node(['python-live', join(work, 'pylive', '.runlog'), '20']);
 
+    const compare = measureCompare(work);
     const cold = median(lists.map((l) => l.coldMs as number));
     const warmList = median(lists.map((l) => l.warmListMs as number));
     const warmRefresh = median(lists.map((l) => l.warmRefreshMs as number));
@@ -93,6 +95,7 @@ operating system's file cache may hold it, as it does for a user reopening a win
   and a metrics.jsonl of 10,000 points (one file hard-linked into every run, so the listing would pay for reading
   it if it did).
 
+${compareSection(compare)}
 ## How
 
 - \`bench/run.ts\` drives everything; \`bench/storeBench.ts\` holds the store measurements (generate, list, floor, naive,

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { diffJson, formatDiff, prepareComparison } from '../core/compare';
 import { formatDuration, formatValue, primaryMetric, runDuration } from '../core/format';
 import { discoverStore } from '../core/store/discovery';
 import { readAllMetrics } from '../core/store/metricsReader';
@@ -17,6 +18,8 @@ Commands:
   show <run> [--json]                  one run: status, params, metrics, capture, datasets, artifacts
   export <run> --format csv|json [-o FILE]
                                        a run's metric points (csv: key,step,value,time) or everything (json)
+  diff <runA> <runB> [<run>...] [--all] [--json]
+                                       params and metrics side by side; changes against the first run
 
 <run> is a run id, a unique prefix or suffix of one, or a run name.
 Options:
@@ -28,6 +31,7 @@ interface Options {
   json?: boolean;
   format?: string;
   output?: string;
+  all?: boolean;
 }
 interface Out {
   write(text: string): unknown;
@@ -227,4 +231,18 @@ function table(header: string[], rows: string[][]): string {
   );
 }
 
-export const commands: Record<string, Command> = { ls, show, export: exportRun };
+const diff: Command = async (args, options, out) => {
+  if (args.length < 2) throw new CliError('diff needs at least two runs: runlog diff <runA> <runB> [...]');
+  const store = openStore(options);
+  const runs: RunDocument[] = [];
+  for (const reference of args) runs.push((await resolveOne(store, reference)).doc);
+  const comparison = prepareComparison(runs, () => undefined);
+  out.write(
+    options.json
+      ? JSON.stringify(diffJson(comparison), null, 2) + '\n'
+      : formatDiff(comparison, { all: options.all }),
+  );
+  return 0;
+};
+
+export const commands: Record<string, Command> = { ls, show, export: exportRun, diff };

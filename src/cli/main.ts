@@ -9,6 +9,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       store: { type: 'string' },
       json: { type: 'boolean', default: false },
+      all: { type: 'boolean', default: false },
       format: { type: 'string' },
       output: { type: 'string', short: 'o' },
       help: { type: 'boolean', short: 'h', default: false },

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { CliError, commands } from '../../../src/cli/commands';
+import { series, tempStore, writeRun } from '../../fixtures/runs';
+
+describe('runlog diff', () => {
+  let store: string;
+  beforeEach(() => {
+    store = tempStore();
+    writeRun(
+      store,
+      { name: 'base', startTime: '2026-01-01T00:00:00Z', params: { lr: 0.1, epochs: 5, opt: 'sgd' } },
+      [...series('loss', [1, 0.5]), ...series('acc', [0.5, 0.8])],
+    );
+    writeRun(
+      store,
+      { name: 'tuned', startTime: '2026-01-02T00:00:00Z', params: { lr: 0.01, epochs: 5, opt: 'sgd' } },
+      [...series('loss', [1, 0.25]), ...series('acc', [0.5, 0.7])],
+    );
+  });
+  afterEach(() => rmSync(dirname(store), { recursive: true, force: true }));
+
+  async function diff(args: string[], options: Record<string, unknown> = {}): Promise<string> {
+    let text = '';
+    const code = await commands.diff(
+      args,
+      { store, ...options },
+      { write: (chunk: string) => (text += chunk) },
+    );
+    assert.equal(code, 0);
+    return text;
+  }
+
+  it('prints the params that differ and the metrics with changes against the first run', async () => {
+    const text = await diff(['base', 'tuned']);
+    assert.match(text, /^runs\n {2}A {2}base .* finished .*baseline\n {2}B {2}tuned/);
+    assert.match(
+      text,
+      /params that differ \(2 the same, --all shows them\)\n {6}A {4}B\n {2}lr {2}0\.1 {2}0\.01\n/,
+    );
+    assert.match(text, /acc {3}max\? {2}0\.8 {2}0\.7 \(-0\.1, -12\.5%, worse\)/);
+    assert.match(text, /loss {2}min\? {2}0\.5 {2}0\.25 \(-0\.25, -50%, better\)/);
+  });
+
+  it('shows every param with --all', async () => {
+    const text = await diff(['base', 'tuned'], { all: true });
+    assert.match(text, /\n {2}epochs {2}5 {4}5\n/);
+    assert.match(text, /\* lr/);
+  });
+
+  it('prints JSON for scripts', async () => {
+    const json = JSON.parse(await diff(['tuned', 'base'], { json: true })) as {
+      baseline: string;
+      params: { name: string; values: unknown[] }[];
+      metrics: { name: string; best: string; values: { last: number; verdict: string | null }[] }[];
+    };
+    const [tuned, base] = (
+      JSON.parse(await diff(['tuned', 'base'], { json: true })) as { runs: { id: string }[] }
+    ).runs;
+    assert.equal(json.baseline, tuned.id);
+    assert.deepEqual(json.params.find((p) => p.name === 'lr')?.values, [0.01, 0.1]);
+    const loss = json.metrics.find((m) => m.name === 'loss')!;
+    assert.equal(loss.best, tuned.id);
+    assert.deepEqual(
+      loss.values.map((v) => [v.last, v.verdict]),
+      [
+        [0.25, null],
+        [0.5, 'worse'],
+      ],
+    );
+    assert.ok(base.id);
+  });
+
+  it('needs two runs that exist', async () => {
+    await assert.rejects(
+      diff(['base']),
+      (e: unknown) => e instanceof CliError && /at least two runs/.test(e.message),
+    );
+    await assert.rejects(diff(['base', 'nope']), /no run matches "nope"/);
+  });
+});
