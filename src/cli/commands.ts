@@ -38,7 +38,7 @@ interface Out {
 }
 type Command = (args: string[], options: Options, out: Out) => Promise<number>;
 
-function openStore(options: Options): RunStore {
+export function openStore(options: Options): RunStore {
   const root = options.store ?? discoverStore(process.cwd());
   if (!root)
     throw new CliError(
@@ -47,7 +47,7 @@ function openStore(options: Options): RunStore {
   return new RunStore(root);
 }
 
-async function resolveOne(
+export async function resolveOne(
   store: RunStore,
   reference: string | undefined,
 ): Promise<RunEntry & { kind: 'run' }> {
@@ -216,7 +216,7 @@ function toJson(doc: RunDocument, metrics: Map<string, MetricPoint[]>): string {
   return JSON.stringify({ run: doc, metrics: series }, null, 2) + '\n';
 }
 
-function table(header: string[], rows: string[][]): string {
+export function table(header: string[], rows: string[][]): string {
   const all = header.length > 0 ? [header, ...rows] : rows;
   const widths = all[0].map((_, column) => Math.max(...all.map((row) => (row[column] ?? '').length)));
   return (

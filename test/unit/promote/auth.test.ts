@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readAudit } from '../../../src/core/promote/audit';
+import { queryGates } from '../../../src/core/promote/queryGates';
 import { promote } from '../../../src/core/promote/promote';
 import { RegistryClient } from '../../../src/core/promote/registryClient';
 import { parseRepository } from '../../../src/core/promote/reference';
 import type { Target } from '../../../src/core/promote/targets';
 import { freePort, skopeoRawManifest, startRegistry, type TestRegistry } from '../../fixtures/registry';
-import { simpleGates, storeWithModelRun, type ModelRun } from './helpers';
+import { storeWithModelRun, type ModelRun } from './helpers';
 
 const user = { name: 'Test User' };
 const fastRetry = { retries: 2, baseDelayMs: 10 };
@@ -28,7 +29,7 @@ describe('registry authentication and failures (real docker-registry)', function
       alias: 'production',
       credentials,
       pipelineSecrets: {},
-      evaluateGate: simpleGates,
+      evaluateGate: queryGates,
       user,
       clientOptions: { retry: fastRetry },
     });

@@ -1,7 +1,6 @@
 // Shared by the promotion tests: a store with one run holding a model artifact, and a gate evaluator.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { GateEvaluator } from '../../../src/core/promote/gates';
 import type { ReadableRun, RunDocument } from '../../../src/core/store/types';
 import { readFileSync } from 'node:fs';
 import { series, tempStore, writeRun } from '../../fixtures/runs';
@@ -58,19 +57,3 @@ export function storeWithModelRun(
     cleanup: () => rmSync(dirname(storeRoot), { recursive: true, force: true }),
   };
 }
-
-/** Until the query language is merged: `metrics.<name> >= N` and `status == "x"` only. */
-export const simpleGates: GateEvaluator = (expression, doc) => {
-  const metric = /^metrics\.(\w+) >= ([\d.]+)$/.exec(expression);
-  if (metric) {
-    const value = Number(doc.metrics[metric[1]]?.last);
-    return {
-      expression,
-      ok: value >= Number(metric[2]),
-      details: [`metrics.${metric[1]} = ${value}, needs >= ${metric[2]}`],
-    };
-  }
-  const status = /^status == "(\w+)"$/.exec(expression);
-  if (status) return { expression, ok: doc.status === status[1], details: [`status = ${doc.status}`] };
-  throw new Error(`unsupported: ${expression}`);
-};

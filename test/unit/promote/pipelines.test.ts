@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { readAudit } from '../../../src/core/promote/audit';
 import { triggerPipeline, type PipelinePayload } from '../../../src/core/promote/pipelines';
+import { queryGates } from '../../../src/core/promote/queryGates';
 import { promote, retryPipeline } from '../../../src/core/promote/promote';
 import type { Target } from '../../../src/core/promote/targets';
 import { startRegistry, type TestRegistry } from '../../fixtures/registry';
-import { simpleGates, storeWithModelRun, type ModelRun } from './helpers';
+import { storeWithModelRun, type ModelRun } from './helpers';
 
 interface Received {
   method: string;
@@ -355,7 +356,7 @@ describe('pipelines', function () {
         alias: 'production',
         credentials: {},
         pipelineSecrets: secrets,
-        evaluateGate: simpleGates,
+        evaluateGate: queryGates,
         user: { name: 'T' },
         pipelineOptions: fast,
       });

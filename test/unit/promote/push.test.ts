@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readAudit } from '../../../src/core/promote/audit';
 import { MEDIA } from '../../../src/core/promote/modelkit';
+import { queryGates } from '../../../src/core/promote/queryGates';
 import { promote, rollback, TagExistsError } from '../../../src/core/promote/promote';
 import type { Target } from '../../../src/core/promote/targets';
 import {
@@ -14,7 +15,7 @@ import {
   startRegistry,
   type TestRegistry,
 } from '../../fixtures/registry';
-import { simpleGates, storeWithModelRun, type ModelRun } from './helpers';
+import { storeWithModelRun, type ModelRun } from './helpers';
 
 const user = { name: 'Test User', email: 'test@example.com' };
 
@@ -55,7 +56,7 @@ describe('promotion to a real registry (docker-registry on loopback, read back w
       alias,
       credentials: {},
       pipelineSecrets: {},
-      evaluateGate: simpleGates,
+      evaluateGate: queryGates,
       user,
       ...extra,
     });

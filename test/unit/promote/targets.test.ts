@@ -2,10 +2,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeFailures, evaluateGates } from '../../../src/core/promote/gates';
+import { queryGates } from '../../../src/core/promote/queryGates';
 import { parseRepository } from '../../../src/core/promote/reference';
 import { envSecretName, envSecrets } from '../../../src/core/promote/secrets';
 import { findTargetsFile, parseTargets, readTargets } from '../../../src/core/promote/targets';
 import { suggestNextVersion } from '../../../src/core/promote/versions';
+import { makeRunDocument } from '../../fixtures/runs';
 
 describe('promotion targets, references and versions', () => {
   let dir: string;
@@ -110,5 +113,31 @@ describe('promotion targets, references and versions', () => {
     assert.equal(await secrets.get('other', 'registryPassword'), 'generic');
     assert.equal(await secrets.get('other', 'pipelineToken'), 'tok');
     assert.equal(await secrets.get('other', 'webhookSecret'), undefined);
+  });
+});
+
+describe('gates in the query language', () => {
+  it('pass, fail with the comparison that failed, and report a malformed gate instead of throwing', () => {
+    const doc = makeRunDocument({ status: 'finished', metrics: {} });
+    doc.metrics.acc = { last: 0.85, min: 0.5, max: 0.85, count: 3, step: 2, time: 0 };
+    doc.capture.git = { commit: 'abc', branch: 'main', dirty: true, diffFile: null, remote: null };
+    const results = evaluateGates(
+      [
+        'metrics.acc >= 0.8 and status == "finished"',
+        'metrics.acc >= 0.9',
+        'git.dirty == false',
+        'metrics.acc >>= 1',
+      ],
+      doc,
+      queryGates,
+    );
+    assert.deepEqual(
+      results.map((r) => r.ok),
+      [true, false, false, false],
+    );
+    assert.match(results[1].details.join(), /metrics\.acc = 0\.85, needs >= 0\.9/);
+    assert.match(results[2].details.join(), /git\.dirty/);
+    assert.match(results[3].details.join(), /not a valid gate at character/);
+    assert.match(describeFailures(results), /^metrics\.acc >= 0\.9: metrics\.acc = 0\.85, needs >= 0\.9$/m);
   });
 });
