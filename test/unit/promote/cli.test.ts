@@ -72,10 +72,10 @@ describe('runlog promote / rollback / versions (real docker-registry)', function
       '--yes',
     ]);
     assert.match(back.text, /^production → 1\.0\.0/);
-    assert.equal(
-      JSON.parse(skopeoRawManifest(`${repo}:production`)).annotations['org.opencontainers.image.version'],
-      '1.0.0',
-    );
+    const manifest = JSON.parse(skopeoRawManifest(`${repo}:production`)) as {
+      annotations: Record<string, string>;
+    };
+    assert.equal(manifest.annotations['org.opencontainers.image.version'], '1.0.0');
     const audit = await readAudit(store);
     assert.deepEqual(
       audit.map((r) => [r.action, r.outcome]),
