@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { RunlogContext } from './context';
 import { DatasetsTree } from './datasets/datasetsTree';
 import { installPythonClient } from './python/installClient';
-import { RegistryTree } from './registry/registryTree';
+import { registerPromoteCommands } from './promote/promoteCommands';
 import { registerDebugTracking } from './runs/debugTracking';
 import { RunDetailsPanels } from './runs/detailsPanel';
 import { RunCommands } from './runs/runCommands';
@@ -33,7 +33,7 @@ export function activate(extension: vscode.ExtensionContext): RunlogApi {
   // Views
   const runs = new RunsTree(ctx);
   new DatasetsTree(ctx);
-  new RegistryTree(ctx);
+  registerPromoteCommands(ctx);
 
   // Runs: launch, stop, follow
   const runner = new ScriptRunner(ctx);

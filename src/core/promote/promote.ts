@@ -370,6 +370,8 @@ async function streamToBuffer(stream: NodeJS.ReadableStream): Promise<Buffer> {
 }
 
 export interface RollbackRequest {
+  /** 'rollback' (default): back to an earlier version; 'promote': point an alias at an existing version */
+  action?: 'rollback' | 'promote';
   storeRoot: string;
   target: Target;
   version: string;
@@ -402,9 +404,10 @@ export async function rollback(request: RollbackRequest): Promise<RollbackResult
   const repoText = formatRepository(repository);
   const client = clientFor(target, request.credentials, request.clientOptions);
   const id = randomUUID();
+  const action = request.action ?? 'rollback';
   const base: Omit<AuditRecord, 'outcome' | 'at'> = {
     id,
-    action: 'rollback',
+    action,
     user: request.user,
     target: target.name,
     repository: repoText,
@@ -440,17 +443,12 @@ export async function rollback(request: RollbackRequest): Promise<RollbackResult
   }
   const reference = formatReference(repository, digest);
   base.runId = runId;
-  await appendAudit(storeRoot, {
-    ...base,
-    at: now().toISOString(),
-    digest,
-    reference,
-    outcome: 'rolled back',
-  });
-  const result: RollbackResult = { id, reference, digest, previous, outcome: 'rolled back' };
+  const outcome = action === 'rollback' ? 'rolled back' : 'pushed';
+  await appendAudit(storeRoot, { ...base, at: now().toISOString(), digest, reference, outcome });
+  const result: RollbackResult = { id, reference, digest, previous, outcome };
   if (target.pipeline) {
     const payload: PipelinePayload = {
-      event: 'rolled-back',
+      event: action === 'rollback' ? 'rolled-back' : 'promoted',
       reference,
       repository: repoText,
       version,
@@ -459,7 +457,7 @@ export async function rollback(request: RollbackRequest): Promise<RollbackResult
       runId: runId ?? '',
     };
     result.pipeline = await runPipeline(storeRoot, base, target.pipeline, payload, request, progress, now);
-    result.outcome = result.pipeline.ok ? 'rolled back' : 'pushed, pipeline failed';
+    result.outcome = result.pipeline.ok ? outcome : 'pushed, pipeline failed';
   }
   return result;
 }
