@@ -101,6 +101,19 @@ export function layerSize(input: LayerInput): number {
   return listTarItems(input).reduce((sum, item) => sum + item.size, 0);
 }
 
+/**
+ * The exact byte size of tarLayer(input) when every entry fits a plain ustar header (names ≤ 100 bytes, files
+ * < 8 GiB), else undefined. Lets the upload send Content-Length instead of chunked encoding.
+ */
+export function tarLayerSize(input: LayerInput): number | undefined {
+  let total = 1024; // end-of-archive: two zero blocks
+  for (const item of listTarItems(input)) {
+    if (Buffer.byteLength(item.name) > 100 || item.size >= 8 ** 11) return undefined;
+    total += 512 + Math.ceil(item.size / 512) * 512;
+  }
+  return total;
+}
+
 /** A deterministic tar of the input, streamed (one file open at a time, constant memory). */
 export function tarLayer(input: LayerInput): Readable {
   const pack = tar.pack();

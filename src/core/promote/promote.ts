@@ -20,6 +20,7 @@ import {
   type OciManifest,
   sha256,
   tarLayer,
+  tarLayerSize,
   tarOfBuffer,
   type LayerInput,
 } from './modelkit';
@@ -321,7 +322,7 @@ async function pushLayers(
     if (cached && (await client.blobExists(cached.digest))) blob = { ...cached, skipped: true };
     else {
       let lastReport = 0;
-      blob = await client.uploadBlob({ open: () => tarLayer(input) }, (sent) => {
+      blob = await client.uploadBlob({ open: () => tarLayer(input), size: tarLayerSize(input) }, (sent) => {
         if (sent - lastReport < 8 * 1024 * 1024) return;
         lastReport = sent;
         progress({

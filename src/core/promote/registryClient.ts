@@ -42,6 +42,7 @@ export interface BlobSource {
   open(): Readable;
   /** Known digest and size let the client skip a blob the registry has (HEAD) and upload in one PUT. */
   digest?: string;
+  /** The exact byte count, sent as Content-Length (else the body is chunked). */
   size?: number;
 }
 
@@ -198,10 +199,12 @@ export class RegistryClient {
       if (done.status !== 201) throw this.fail(`uploading blob ${source.digest}`, done);
       return { digest: source.digest, size: sent, skipped: false };
     }
+    const length: Record<string, string> =
+      source.size !== undefined ? { 'content-length': String(source.size) } : {};
     const patched = await send({
       method: 'PATCH',
       url: location,
-      headers: headers({}),
+      headers: headers(length),
       body: stream,
       timeoutMs: 600_000,
     });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeFailures, evaluateGates } from '../../../src/core/promote/gates';
 import { queryGates } from '../../../src/core/promote/queryGates';
+import { tarLayer, tarLayerSize } from '../../../src/core/promote/modelkit';
 import { parseRepository } from '../../../src/core/promote/reference';
 import { envSecretName, envSecrets } from '../../../src/core/promote/secrets';
 import { findTargetsFile, parseTargets, readTargets } from '../../../src/core/promote/targets';
@@ -139,5 +140,31 @@ describe('gates in the query language', () => {
     assert.match(results[2].details.join(), /git\.dirty/);
     assert.match(results[3].details.join(), /not a valid gate at character/);
     assert.match(describeFailures(results), /^metrics\.acc >= 0\.9: metrics\.acc = 0\.85, needs >= 0\.9$/m);
+  });
+});
+
+describe('ModelKit layers', () => {
+  it('predicts the exact size of a layer tar, so uploads can send Content-Length', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runlog-tar-'));
+    try {
+      mkdirSync(join(dir, 'm', 'sub'), { recursive: true });
+      writeFileSync(join(dir, 'm', 'a.bin'), Buffer.alloc(1000, 1));
+      writeFileSync(join(dir, 'm', 'sub', 'b.txt'), 'x');
+      writeFileSync(join(dir, 'm', 'empty'), '');
+      for (const input of [
+        { mediaType: 'x', name: 'model', source: join(dir, 'm') },
+        { mediaType: 'x', name: 'a.bin', source: join(dir, 'm', 'a.bin') },
+      ]) {
+        let bytes = 0;
+        for await (const chunk of tarLayer(input)) bytes += (chunk as Buffer).length;
+        assert.equal(tarLayerSize(input), bytes);
+      }
+      assert.equal(
+        tarLayerSize({ mediaType: 'x', name: 'n'.repeat(101), source: join(dir, 'm', 'a.bin') }),
+        undefined,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
