@@ -6,6 +6,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareSection, measureCompare } from './compareBench';
 import { measurePromote, promoteSection } from './promoteBench';
+import { measurePythonFastLoop, pythonFastLoopSection } from './pythonFastLoopBench';
 
 const repo = join(__dirname, '..');
 const RUNS = Number(process.env.RUNLOG_BENCH_RUNS ?? 10_000);
@@ -46,6 +47,9 @@ async function main(): Promise<void> {
         .split('\n')
         .at(-1)!,
     ) as { points_per_sec: Record<string, number>; ratio: Record<string, number>; points: number };
+
+    console.log('[bench] python client, fast loop…');
+    const fastLoop = measurePythonFastLoop(repo);
 
     console.log(`[bench] generating a store of ${RUNS} runs (50 params, 10 metrics × 1,000 points each)…`);
     const big = join(work, 'big', '.runlog');
@@ -100,6 +104,7 @@ operating system's file cache may hold it, as it does for a user reopening a win
 
 ${compareSection(compare)}
 ${promoteSection(promoted)}
+${pythonFastLoopSection(fastLoop)}
 ## How
 
 - \`bench/run.ts\` drives everything; \`bench/storeBench.ts\` holds the store measurements (generate, list, floor, naive,

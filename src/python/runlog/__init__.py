@@ -15,8 +15,9 @@ run is active in this process returns that run (so code run by `python -m runlog
 Metric values must be real numbers: int, float, bool (logged as 0/1) or numpy/torch scalars; NaN and +-inf are kept.
 """
 
-from . import _run
-from ._run import Run, find_store
+from . import _process, _start
+from ._run import Run
+from ._store import find_store
 
 __version__ = "0.1.0"
 
@@ -44,37 +45,37 @@ def start_run(name=None, experiment=None, params=None, tags=None):
     If a run is already active in this process, returns that run instead, applying the params and tags given (and
     the name/experiment, unless they were set explicitly when it started).
     """
-    with _run._state_lock:
-        run = _run.active()
+    with _process.state_lock:
+        run = _process.active()
         if run is not None:
             run._attach(name, experiment, params, tags)
             return run
-        return _run.create_run(name=name, experiment=experiment, params=params, tags=tags, source="client")
+        return _start.create_run(name=name, experiment=experiment, params=params, tags=tags, source="client")
 
 
 def end_run(status="finished"):
     """Ends the active run with status finished, failed or interrupted (no-op without an active run)."""
-    run = _run.active()
+    run = _process.active()
     if run is not None:
         run.end(status)
 
 
 def active_run():
     """The active run of this process, or None."""
-    return _run.active()
+    return _process.active()
 
 
 def _auto():
-    with _run._state_lock:
-        run = _run.active()
+    with _process.state_lock:
+        run = _process.active()
         if run is None:
-            run = _run.create_run(source="client")
+            run = _start.create_run(source="client")
         return run
 
 
 def log_metric(key, value, step=None):
     """Logs a metric point. step=None: per key, one more than the previous step (from 0)."""
-    run = _run._active
+    run = _process._active
     if run is None or run._ended:
         run = _auto()
     run.log_metric(key, value, step)
@@ -82,40 +83,40 @@ def log_metric(key, value, step=None):
 
 def log_metrics(metrics, step=None):
     """Logs several metrics (dict name -> value) at the same step."""
-    run = _run._active
+    run = _process._active
     if run is None or run._ended:
         run = _auto()
     run.log_metrics(metrics, step)
 
 
 def log_param(key, value):
-    (_run.active() or _auto()).log_param(key, value)
+    (_process.active() or _auto()).log_param(key, value)
 
 
 def log_params(params):
-    (_run.active() or _auto()).log_params(params)
+    (_process.active() or _auto()).log_params(params)
 
 
 def set_tag(key, value):
-    (_run.active() or _auto()).set_tag(key, value)
+    (_process.active() or _auto()).set_tag(key, value)
 
 
 def set_tags(tags):
-    (_run.active() or _auto()).set_tags(tags)
+    (_process.active() or _auto()).set_tags(tags)
 
 
 def log_artifact(path, name=None):
     """Copies a file or folder into the run's artifacts/ folder, recording its sha256 and size."""
-    return (_run.active() or _auto()).log_artifact(path, name)
+    return (_process.active() or _auto()).log_artifact(path, name)
 
 
 def log_dataset(path, name=None, role="input"):
     """Records a dataset (file or folder) the run reads (role="input") or writes ("output"), with its digest."""
-    return (_run.active() or _auto()).log_dataset(path, name, role)
+    return (_process.active() or _auto()).log_dataset(path, name, role)
 
 
 def flush():
     """Writes everything buffered for the active run now (it is otherwise written at least every 0.25 s)."""
-    run = _run.active()
+    run = _process.active()
     if run is not None:
         run.flush()

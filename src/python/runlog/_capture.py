@@ -1,5 +1,6 @@
 """What a run records without code: interpreter, machine, packages, git state, params parsed from argv."""
 
+import base64
 import getpass
 import os
 import platform
@@ -7,6 +8,7 @@ import re
 import subprocess
 import sys
 
+from . import _util
 from ._util import HOST
 
 
@@ -24,22 +26,64 @@ def _platform():
         return sys.platform
 
 
-def basic(source, command, cwd=None):
-    """The fields known at once (cheap): source, command, cwd, pid, host, user, platform, python."""
-    return {
-        "source": source,
-        "command": list(command),
-        "cwd": cwd or os.getcwd(),
-        "pid": os.getpid(),
+def user_command():
+    """The command line this process was started with, as typed (`python train.py --lr 0.3`)."""
+    orig = getattr(sys, "orig_argv", None)  # Python >= 3.10: includes the interpreter's own options
+    if orig:
+        return list(orig)
+    return [sys.executable] + list(sys.argv)
+
+
+def wrapped_command(script=None, module=None, args=()):
+    """The user's command behind `python [opts] -m runlog run [runlog opts] script.py args`: `python [opts]
+    script.py args` (or `python [opts] -m module args`), as a re-run would type it."""
+    orig = getattr(sys, "orig_argv", None)
+    prefix = [sys.executable]
+    if orig:
+        for i, token in enumerate(orig[1:], 1):
+            if (token == "-m" and i + 1 < len(orig) and orig[i + 1] == "runlog") or token == "-mrunlog":
+                prefix = list(orig[:i])
+                break
+    target = ["-m", module] if module else [script]
+    return prefix + target + list(args)
+
+
+def _text_list(capture, field, items):
+    capture[field] = [_util.clean_text(a) for a in items]
+    raw = [_util.raw_bytes_b64(a) for a in items]
+    if any(r is not None for r in raw):  # argv that was not UTF-8: the raw bytes of every item, in base64
+        capture[field + "Bytes"] = [
+            r if r is not None else base64.b64encode(a.encode("utf-8")).decode("ascii")
+            for r, a in zip(raw, items)
+        ]
+
+
+def basic(source, command, cwd=None, script=None, args=None, module=None):
+    """The fields known at once (cheap): source, command, script, args, cwd, pid, processStart, host, user, platform,
+    python. Text that is not valid UTF-8 (argv, the working folder) is kept readable, its raw bytes beside it."""
+    capture = {"source": source}
+    _text_list(capture, "command", list(command))
+    if script is not None:
+        _util.put_text(capture, "script", script)
+    if module is not None:
+        capture["module"] = _util.clean_text(module)
+    _text_list(capture, "args", list(sys.argv[1:] if args is None else args))
+    _util.put_text(capture, "cwd", cwd or os.getcwd())
+    capture["pid"] = os.getpid()
+    start = _util.own_process_start()
+    if start:
+        capture["processStart"] = start
+    capture.update({
         "host": HOST,
         "user": _user(),
         "platform": _platform(),
         "python": {
-            "executable": sys.executable,
+            "executable": _util.clean_text(sys.executable),
             "version": platform.python_version(),
             "implementation": platform.python_implementation(),
         },
-    }
+    })
+    return capture
 
 
 _metadata = None
@@ -65,8 +109,19 @@ def prepare():
             _metadata = False
 
 
+_packages = None
+
+
 def packages():
-    """Sorted name==version of the installed distributions visible to this interpreter."""
+    """Sorted name==version of the installed distributions visible to this interpreter (read once per process:
+    later runs of the process, and forked children, reuse the list)."""
+    global _packages
+    if _packages is None:
+        _packages = _read_packages()
+    return list(_packages)
+
+
+def _read_packages():
     prepare()
     metadata = _metadata
     if not metadata:

@@ -11,7 +11,8 @@ import sys
 import threading
 import traceback
 
-from . import __version__, _capture, _run
+from . import __version__, _capture, _process, _start, _store, _values
+from ._nullrun import NullRun
 from ._tee import DEFAULT_PATTERN, OutputTee, Scanner
 
 USAGE = """usage: python -m runlog run [--name NAME] [--experiment NAME] [--] script.py [args ...]
@@ -22,6 +23,17 @@ folder above the working folder, else ./.runlog.
 
 Environment: RUNLOG_STORE, RUNLOG_RUN_ID, RUNLOG_RUN_NAME, RUNLOG_EXPERIMENT, RUNLOG_OUTPUT_PATTERN
 (unset: the default pattern, empty: no metrics from output), RUNLOG_SOURCE (script or debug).
+"""
+
+
+# The `runlog` command line (ls, show, export, ...) is a Node program that comes with the VS Code extension; the
+# Python client only records runs. What to tell someone who typed `python -m runlog ls`:
+NODE_CLI_COMMANDS = ("ls", "list", "show", "export", "rm", "delete", "tag", "rename", "compare", "diff")
+NODE_CLI_HINT = """runlog: `%s` is a command of the runlog command line, not of the Python client (which records runs:
+`python -m runlog run script.py`). The command line is a Node program that comes with Runlog:
+  - in VS Code: run "Runlog: Install Command Line" from the Command Palette, then: runlog %s
+  - in a checkout of the Runlog repository: npx runlog %s
+It finds the store of the folder it runs in (%s here).
 """
 
 
@@ -106,6 +118,11 @@ def main(argv):
     if argv[0] in ("-V", "--version"):
         sys.stdout.write("runlog %s\n" % __version__)
         return 0
+    if argv[0] in NODE_CLI_COMMANDS:
+        rest = " ".join([argv[0]] + list(argv[1:]))
+        store = os.environ.get("RUNLOG_STORE") or _store.nearest_store() or "no .runlog folder found"
+        sys.stderr.write(NODE_CLI_HINT % (argv[0], rest, rest, store))
+        return 2
     if argv[0] != "run":
         sys.stderr.write("runlog: unknown command %r\n%s" % (argv[0], USAGE))
         return 2
@@ -148,24 +165,28 @@ def run_script(opts, argv):
 
     experiment = opts["experiment"] or None
     if not experiment and not os.environ.get("RUNLOG_EXPERIMENT"):
-        experiment = _run.default_experiment(module.rsplit(".", 1)[-1] + ".py" if module else path)
-    run = _run.create_run(
+        experiment = _store.default_experiment(module.rsplit(".", 1)[-1] + ".py" if module else path)
+    run = _start.create_run(
         name=opts["name"] or None,
         experiment=experiment,
         source=opts["source"],
-        command=[sys.executable, "-m", "runlog"] + list(argv),
+        command=_capture.wrapped_command(script=script, module=module, args=script_args),
         git_folder=git_folder,
         script=label,
         pinned=True,
         cwd=cwd,
+        capture_script=None if module else path,
+        capture_args=script_args,
+        capture_module=module,
+        what=module or script,
     )
+    if isinstance(run, NullRun):  # the store cannot be written: run the script anyway, as python would
+        return _run_unrecorded(module, script, path if not module else None, script_args, git_folder)
     if not opts["experiment"] and not os.environ.get("RUNLOG_EXPERIMENT"):
         run._experiment_explicit = False  # the script may still name it with start_run(experiment=...)
     params = _capture.params_from_argv(script_args)
     if params:
         run.log_params(params)
-    sys.stderr.write("runlog: tracking run %s (%s) in %s\n" % (run.name, run.id, run.store))
-    sys.stderr.flush()
 
     pattern = os.environ.get("RUNLOG_OUTPUT_PATTERN")
     if pattern is None:
@@ -177,7 +198,7 @@ def run_script(opts, argv):
         except Exception as e:
             sys.stderr.write("runlog: RUNLOG_OUTPUT_PATTERN is not a valid regular expression (%s); not scanning "
                              "output for metrics\n" % e)
-    tee = OutputTee(os.path.join(run.dir, "output.log"), scanner)
+    tee = OutputTee(os.path.join(run.dir, "output.log"), scanner, run._losses)
     tee.start()
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -197,7 +218,7 @@ def run_script(opts, argv):
                 sys.path[0] = git_folder
                 runpy.run_path(path, run_name="__main__")
             _join_user_threads()
-        except _run.Terminated:
+        except _process.Terminated:
             status, code = "interrupted", 143
         except SystemExit as e:
             c = e.code
@@ -220,12 +241,44 @@ def run_script(opts, argv):
             tb = _trim_traceback(tb)
             _print_exception(etype, value, tb)
             status, code = "failed", 1
-            error = _run.error_info(etype, value, tb)
+            error = _values.error_info(etype, value, tb)
     except KeyboardInterrupt:  # a second Ctrl-C while handling the first / waiting for threads
         status, code = "interrupted", 130
-    except _run.Terminated:
+    except _process.Terminated:
         status, code = "interrupted", 143
     finally:
         tee.stop()
         run._finish(status, error=error, exit_code=code)
+    return code
+
+
+def _run_unrecorded(module, script, path, script_args, git_folder):
+    """Runs the script as `python script.py` would (the warning that it is not recorded was printed)."""
+    code = 0
+    try:
+        if module:
+            sys.argv = [module] + script_args
+            runpy.run_module(module, run_name="__main__", alter_sys=True)
+        else:
+            sys.argv = [script] + script_args
+            sys.path[0] = git_folder
+            runpy.run_path(path, run_name="__main__")
+        _join_user_threads()
+    except SystemExit as e:
+        c = e.code
+        if c is None:
+            code = 0
+        elif isinstance(c, int):
+            code = c
+        else:
+            sys.stderr.write("%s\n" % (c,))
+            code = 1
+    except KeyboardInterrupt:
+        etype, value, tb = sys.exc_info()
+        _print_exception(etype, value, _trim_traceback(tb))
+        code = 130
+    except BaseException:
+        etype, value, tb = sys.exc_info()
+        _print_exception(etype, value, _trim_traceback(tb))
+        code = 1
     return code

@@ -76,9 +76,10 @@ class Scanner:
 
 
 class OutputTee:
-    def __init__(self, log_path, scanner=None):
+    def __init__(self, log_path, scanner=None, losses=None):
         self.log_fd = os.open(log_path, _O_LOG, 0o644)
         self.scanner = scanner
+        self.losses = losses  # counts output that could not be written (full disk)
         self._log_lock = threading.Lock()
         self._pumps = []  # (fd, saved fd, thread)
         self._scan_warned = False
@@ -108,14 +109,22 @@ class OutputTee:
                 os.dup2(saved, fd)  # drops our write end of the pipe: EOF once no child holds it either
             except OSError:
                 pass
+        done = True
         for _fd, saved, t in self._pumps:
             t.join(timeout)
-            if not t.is_alive():
+            if t.is_alive():
+                done = False
+            else:
                 try:
                     os.close(saved)
                 except OSError:
                     pass
         self._pumps = []
+        if done:
+            try:
+                os.close(self.log_fd)
+            except OSError:
+                pass
 
     def _pump(self, r, saved):
         terminal = saved
@@ -139,8 +148,9 @@ class OutputTee:
                 with self._log_lock:
                     try:
                         _write_all(self.log_fd, data)
-                    except OSError:
-                        pass
+                    except OSError as e:
+                        if self.losses is not None:
+                            self.losses.dropped_output(len(data), e)
                 if scanner is not None:
                     partial += data
                     if b"\n" in partial:

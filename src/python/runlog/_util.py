@@ -3,6 +3,7 @@
 Everything here follows docs/store-format.md. Stdlib only, Python >= 3.8.
 """
 
+import base64
 import datetime
 import hashlib
 import json
@@ -94,10 +95,6 @@ def param_value(value):
     return str(value)
 
 
-def dumps_doc(doc):
-    return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-
-
 # ---------------------------------------------------------------------------------------------- hashing
 
 _CHUNK = 1 << 20
@@ -161,41 +158,220 @@ def digest_path(path, copy_to=None):
     return digest, size, 1
 
 
+# ------------------------------------------------------------------------------------ text and bytes
+
+
+def clean_text(text):
+    """text made encodable as UTF-8: bytes that were not UTF-8 (surrogate escapes, as os.fsdecode and sys.argv
+    hold them) and lone surrogates become U+FFFD. Encodable text is returned as it is."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # surrogates that are not escapes of bytes
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def _clean(value):
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(k) if isinstance(k, str) else k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+def raw_bytes_b64(text):
+    """Base64 of the raw bytes behind text (os.fsencode), or None when text is valid UTF-8 as it is."""
+    if not isinstance(text, str) or clean_text(text) is text:
+        return None
+    try:
+        raw = os.fsencode(text)
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogatepass")
+    return base64.b64encode(raw).decode("ascii")
+
+
+def put_text(entry, field, text):
+    """entry[field] = the encodable form of text, and entry[field + "Bytes"] = base64 of its raw bytes when they were
+    not UTF-8 (a Latin-1 file name): the store keeps what is needed to find the file again."""
+    entry[field] = clean_text(text)
+    raw = raw_bytes_b64(text)
+    if raw is not None:
+        entry[field + "Bytes"] = raw
+    return entry
+
+
+def dumps_doc(doc):
+    """run.json text as UTF-8 bytes; text that cannot be encoded (surrogates) is cleaned rather than failing."""
+    try:
+        return (json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        return (json.dumps(_clean(doc), indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+
+
+# -------------------------------------------------------------------------------------- process identity
+
+_process_start = {}
+
+
+def process_start(pid=None):
+    """"<boot id>:<start time in clock ticks>" of a process (Linux /proc), or None where that is unknown.
+
+    Together with the pid it names one process: a pid reused after a reboot or by a later process differs."""
+    pid = os.getpid() if pid is None else pid
+    try:
+        with open("/proc/sys/kernel/random/boot_id") as f:
+            boot = f.read().strip()
+        with open("/proc/%d/stat" % pid, "rb") as f:
+            stat = f.read()
+        ticks = stat[stat.rindex(b")") + 2:].split()[19]  # field 22 (fields after "comm)" start at 3)
+        return "%s:%s" % (boot, ticks.decode("ascii"))
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def own_process_start():
+    pid = os.getpid()  # differs after fork: computed again for the child
+    if pid not in _process_start:
+        _process_start[pid] = process_start(pid)
+    return _process_start[pid]
+
+
+def _pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists (another user's) or cannot tell: alive
+    return True
+
+
 # ---------------------------------------------------------------------------------------- run.json lock
+#
+# run.json.lock holds {"pid", "host", "processStart" (Linux), "at"}. It is created whole (a temporary file hard-linked
+# to the lock's name, so nobody ever reads a half-written lock) and removed after the rename of run.json.
+# A lock whose owner is on this host and gone (no such pid, or the pid now names another process) is broken at once;
+# any other lock older than STALE_LOCK_SEC is stale.
 
 
-def acquire_lock(lock_path, timeout=15.0):
-    """Creates lock_path exclusively (O_CREAT|O_EXCL) holding {"pid", "host"}; removes a lock older than 10 s.
+def lock_payload():
+    owner = {"pid": os.getpid(), "host": HOST}
+    start = own_process_start()
+    if start:
+        owner["processStart"] = start
+    owner["at"] = iso_utc()
+    return json.dumps(owner).encode("utf-8")
 
-    Returns True when held. Raises FileNotFoundError when the folder is gone; returns False on timeout.
-    """
-    payload = json.dumps({"pid": os.getpid(), "host": HOST}).encode("utf-8")
-    deadline = time.monotonic() + timeout
-    delay = 0.001
-    while True:
-        try:
-            fd = os.open(lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            try:
-                age = time.time() - os.stat(lock_path).st_mtime
-            except FileNotFoundError:
-                continue  # released meanwhile
-            if age > STALE_LOCK_SEC:
-                try:
-                    os.remove(lock_path)
-                except OSError:
-                    pass
-                continue
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(delay)
-            delay = min(delay * 2, 0.02)
-            continue
+
+def _create_lock(lock_path, payload):
+    """True when lock_path was created by us (with its content), False when it exists."""
+    tmp = "%s.%d.%s.tmp" % (lock_path, os.getpid(), os.urandom(3).hex())
+    try:
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         try:
             os.write(fd, payload)
         finally:
             os.close(fd)
+        os.link(tmp, lock_path)
         return True
+    except FileExistsError:
+        return False
+    except FileNotFoundError:
+        raise  # the run folder is gone
+    except OSError:  # no hard links here (some network or FUSE file systems): exclusive create, then write
+        try:
+            fd = os.open(lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            return False
+        try:
+            os.write(fd, payload)
+        except OSError:
+            pass  # a full disk: an empty lock still excludes others
+        finally:
+            os.close(fd)
+        return True
+    finally:
+        try:
+            os.remove(tmp)
+        except OSError:
+            pass
+
+
+def lock_is_abandoned(lock_path, st, now=None):
+    """Whether the lock (whose os.stat is st) may be broken: its owner is gone, or it is stale."""
+    age = (time.time() if now is None else now) - st.st_mtime
+    if age > STALE_LOCK_SEC:
+        return True
+    try:
+        with open(lock_path, "rb") as f:
+            owner = json.loads(f.read().decode("utf-8"))
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError):
+        return st.st_size == 0 and age > 2.0  # created but never written: its writer died at once
+    if not isinstance(owner, dict) or owner.get("host") != HOST:
+        return False
+    pid = owner.get("pid")
+    if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
+        return False
+    if not _pid_alive(pid):
+        return True
+    start = owner.get("processStart")
+    if isinstance(start, str) and start:
+        current = process_start(pid)
+        return current is not None and current != start
+    return False
+
+
+def _break_lock(lock_path, st):
+    """Removes the abandoned lock st (and only it: a lock made meanwhile by a live writer is put back)."""
+    aside = "%s.broken.%d.%s" % (lock_path, os.getpid(), os.urandom(3).hex())
+    try:
+        os.rename(lock_path, aside)
+    except OSError:
+        return
+    try:
+        moved = os.stat(aside)
+        if (moved.st_ino, moved.st_dev) != (st.st_ino, st.st_dev):
+            try:
+                os.link(aside, lock_path)
+            except OSError:
+                pass
+    finally:
+        try:
+            os.remove(aside)
+        except OSError:
+            pass
+
+
+def acquire_lock(lock_path, timeout=15.0):
+    """Takes run.json.lock. Returns True when held, False on timeout (a live owner kept it that long).
+
+    Raises FileNotFoundError when the folder is gone.
+    """
+    payload = lock_payload()
+    deadline = time.monotonic() + timeout
+    delay = 0.001
+    while True:
+        if _create_lock(lock_path, payload):
+            return True
+        try:
+            st = os.stat(lock_path)
+        except FileNotFoundError:
+            continue  # released meanwhile
+        if lock_is_abandoned(lock_path, st):
+            _break_lock(lock_path, st)
+            continue
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(delay)
+        delay = min(delay * 2, 0.02)
 
 
 def release_lock(lock_path):
@@ -208,8 +384,15 @@ def release_lock(lock_path):
 def replace_file(path, data):
     """Writes data (bytes) to a temporary file beside path and renames it over path."""
     tmp = "%s.%d.%s.tmp" % (path, os.getpid(), os.urandom(3).hex())
-    with open(tmp, "wb") as f:
-        f.write(data)
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+    except BaseException:  # full disk: leave no partial temporary file behind
+        try:
+            os.remove(tmp)
+        except OSError:
+            pass
+        raise
     for attempt in range(50):
         try:
             os.replace(tmp, path)
@@ -228,7 +411,7 @@ def read_json(path):
     """The parsed JSON object at path, or None when missing / not an object / unparseable."""
     try:
         with open(path, "rb") as f:
-            doc = json.loads(f.read().decode("utf-8"))
+            doc = json.loads(f.read().decode("utf-8-sig", "replace"))  # a BOM (added by some editors) is not an error
     except (OSError, ValueError):
         return None
     return doc if isinstance(doc, dict) else None

@@ -100,6 +100,17 @@ class SchemaTest(TempDirTest):
         self.assertEqual(p.returncode, 0, p.stderr)
         doc = read_doc(only_run(self, store2))
         self.assertValid(doc)
+        # the fields of hostile conditions: text that is not UTF-8 (raw bytes beside it), points dropped on a full disk
+        self.assertRegex(doc["capture"]["processStart"], r"^[0-9a-f-]+:\d+$")
+        hostile = dict(doc, dropped={"points": 12, "outputBytes": 0, "error": "[Errno 28] No space left on device",
+                                     "at": "2026-11-22T06:00:00.000Z"},
+                       datasets=[{"name": "caf\ufffd.csv", "path": "/d/caf\ufffd.csv", "pathBytes": "L2QvY2Fm6S5jc3Y=",
+                                  "role": "input", "digest": "0" * 64, "size": 1, "files": 1}])
+        hostile["capture"] = dict(doc["capture"], args=["r\ufffd"], argsBytes=["cuk="], script="/x/t.py")
+        self.assertValid(hostile)
+        self.assertTrue(check(dict(hostile, dropped={"points": "many", "outputBytes": 0}), self.schema, self.schema))
+        self.assertTrue(check(dict(hostile, capture=dict(hostile["capture"], argsBytes="cuk=")), self.schema,
+                              self.schema))
         # the checker is not vacuous
         broken = dict(doc, status="done", metrics={"a": {"last": "nan"}})
         del broken["params"]

@@ -63,14 +63,14 @@ class WrapperTest(TempDirTest):
                      "path0 True"):
             self.assertIn(text, out)
         self.assertIn("raw stderr write", p.stderr.decode())
-        self.assertRegex(p.stderr.decode(), r"runlog: tracking run my-run \(\d{8}-\d{6}-\d{3}-[0-9a-f]{8}\) in ")
+        self.assertRegex(p.stderr.decode(), r"runlog: recording run my-run \(\d{8}-\d{6}-\d{3}-[0-9a-f]{8}\) in ")
         run_dir = only_run(self, self.store)
         with open(os.path.join(run_dir, "output.log"), "rb") as f:
             log = f.read().decode()
         for text in ("first arg data.csv 10", "epoch 3 loss=0.21 acc=0.93", "raw fd write",
                      "raw stderr write", "from a child process", "hello Alice"):
             self.assertIn(text, log)
-        self.assertNotIn("runlog: tracking", log)
+        self.assertNotIn("runlog: recording", log)
         doc = read_doc(run_dir)
         self.assertEqual(doc["name"], "my-run")
         self.assertEqual(doc["experiment"], "train")
@@ -80,8 +80,12 @@ class WrapperTest(TempDirTest):
         self.assertEqual(cap["source"], "script")
         self.assertEqual(cap["exitCode"], 0)
         self.assertGreater(cap["durationSec"], 0)
-        self.assertEqual(cap["command"][:4], [sys.executable, "-m", "runlog", "run"])
-        self.assertEqual(cap["command"][-2:], ["-n", "-3"])
+        # the user's command, not the wrapper's: what a re-run types
+        args = ["data.csv", "--lr", "0.1", "--epochs=5", "--verbose", "--opt", "adam", "-n", "-3"]
+        self.assertEqual(cap["command"], [sys.executable, script] + args)
+        self.assertEqual(cap["script"], script)
+        self.assertEqual(cap["args"], args)
+        self.assertRegex(cap["processStart"], r"^[0-9a-f-]{36}:\d+$")
         self.assertEqual(cap["cwd"], self.tmp)
         self.assertEqual(cap["python"]["executable"], sys.executable)
         self.assertTrue(cap["packages"] == sorted(cap["packages"], key=str.lower))
