@@ -20,6 +20,7 @@ export interface RunlogApi {
   runs: RunsTree;
   details: RunDetailsPanels;
   statusBar: RunStatusBar;
+  promotion: ReturnType<typeof registerPromoteCommands>;
 }
 
 /**
@@ -33,7 +34,7 @@ export function activate(extension: vscode.ExtensionContext): RunlogApi {
   // Views
   const runs = new RunsTree(ctx);
   new DatasetsTree(ctx);
-  registerPromoteCommands(ctx);
+  const promotion = registerPromoteCommands(ctx);
 
   // Runs: launch, stop, follow
   const runner = new ScriptRunner(ctx);
@@ -68,7 +69,7 @@ export function activate(extension: vscode.ExtensionContext): RunlogApi {
   const storeRoot = ctx.config.storeRoot;
   if (storeRoot && existsSync(path.join(storeRoot, 'runs'))) setTimeout(() => void statusBar.update(), 0);
 
-  return { ctx, runner, runs, details, statusBar };
+  return { ctx, runner, runs, details, statusBar, promotion };
 }
 
 export function deactivate(): void {}
