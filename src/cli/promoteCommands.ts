@@ -3,6 +3,7 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { gitUser, readAudit } from '../core/promote/audit';
+import { describeAuditRecord, filterAudit } from '../core/promote/auditText';
 import { describeFailures } from '../core/promote/gates';
 import {
   defaultModelArtifacts,
@@ -22,7 +23,7 @@ import type { RunStore } from '../core/store/runStore';
 import { CliError, openStore, resolveOne, table } from './commands';
 import { dirname } from 'node:path';
 
-export const PROMOTE_COMMANDS = ['promote', 'rollback', 'versions'];
+export const PROMOTE_COMMANDS = ['promote', 'rollback', 'versions', 'audit'];
 
 export const promoteUsage = `
 Promotion (docs/promote.md):
@@ -34,6 +35,7 @@ Promotion (docs/promote.md):
                                        point alias A back at version V and re-trigger the pipeline
   versions (--target NAME | --registry HOST/REPO) [--json]
                                        a target's versions with their aliases, runs and last pipeline
+  audit [<run>] [--json]               the promotion audit trail (.runlog/audit.jsonl), of one run or all
   Credentials come from RUNLOG_<TARGET>_REGISTRY_USERNAME/_PASSWORD/_TOKEN, else RUNLOG_REGISTRY_*;
   pipelines from RUNLOG_PIPELINE_TOKEN, RUNLOG_GITLAB_API_TOKEN, RUNLOG_WEBHOOK_SECRET.`;
 
@@ -254,9 +256,20 @@ async function versionsCommand(_args: string[], options: PromoteOptions, out: Ou
   return 0;
 }
 
+async function auditCommand(args: string[], options: PromoteOptions, out: Out): Promise<number> {
+  const store = openStore(options);
+  const runId = args[0] ? (await resolveOne(store, args[0])).id : undefined;
+  const records = filterAudit(await readAudit(store.root), runId);
+  if (options.json) out.write(JSON.stringify(records, null, 2) + '\n');
+  else if (records.length === 0) out.write(`No promotions recorded${runId ? ` for run ${runId}` : ''}\n`);
+  else out.write(records.map(describeAuditRecord).join('\n') + '\n');
+  return 0;
+}
+
 export async function runPromoteCli(argv: string[], out: Out): Promise<number> {
   const [name, ...rest] = argv;
   const { positionals, options } = parse(rest);
+  if (name === 'audit') return auditCommand(positionals, options, out);
   if (name === 'promote') return promoteCommand(positionals, options, out);
   if (name === 'rollback') return rollbackCommand(positionals, options, out);
   return versionsCommand(positionals, options, out);

@@ -90,6 +90,12 @@ describe('Promotion', function () {
       audit.filter((r) => r.runId === id).map((r) => r.outcome),
       ['pushed', 'pipeline succeeded'],
     );
+    const shown = await vscode.commands.executeCommand<number>('runlog.showPromotionHistory', id);
+    assert.equal(shown, 2);
+    const text = vscode.window.activeTextEditor?.document.getText() ?? '';
+    assert.match(text, new RegExp(`# Promotion history of run ${id}`));
+    assert.match(text, /promote .* 1\.0\.0 → production {2}pushed/);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
   it('refuses a run that fails the gates, saying why, and pushes nothing', async () => {

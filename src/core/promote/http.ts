@@ -66,6 +66,10 @@ export function send(request: HttpRequest): Promise<HttpResponse> {
           size += chunk.length;
         });
         res.on('end', () => {
+          // A server that answers before reading the whole body (an error) leaves the source open: close it.
+          if (request.body && typeof request.body === 'object' && !Buffer.isBuffer(request.body)) {
+            if (!request.body.readableEnded) request.body.destroy();
+          }
           settled = true;
           resolve({
             status: res.statusCode ?? 0,

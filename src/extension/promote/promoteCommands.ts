@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { readAudit } from '../../core/promote/audit';
+import { describeAuditRecord, filterAudit } from '../../core/promote/auditText';
 import type { SecretKey } from '../../core/promote/secrets';
 import { type RunlogContext, UserError } from '../context';
 import { referenceOf, type RegistryNode, RegistryTree } from '../registry/registryTree';
@@ -77,6 +79,22 @@ export function registerPromoteCommands(ctx: RunlogContext): { flow: PromoteFlow
       if (!(await ctx.index())?.get(runId))
         throw new UserError(`Run ${runId} is not in this workspace's store.`);
       return vscode.commands.executeCommand('runlog.showRunDetails', runId);
+    },
+    'runlog.showPromotionHistory': async (runRef?: unknown) => {
+      const store = ctx.requireStore();
+      const runId =
+        typeof runRef === 'string' ? runRef : (runRef as { kind?: string; id?: string } | undefined)?.id;
+      const records = filterAudit(await readAudit(store.root), runId);
+      const title = runId ? `Promotion history of run ${runId}` : 'Promotion history';
+      const body = records.length
+        ? records.map((r) => `- ${describeAuditRecord(r).replace(/([*_`[\]])/g, '\\$1')}`).join('\n')
+        : '_Nothing promoted yet._';
+      const document = await vscode.workspace.openTextDocument({
+        language: 'markdown',
+        content: `# ${title}\n\nFrom ${store.root}/audit.jsonl (append-only; docs/promote.md).\n\n${body}\n`,
+      });
+      await vscode.window.showTextDocument(document, { preview: true });
+      return records.length;
     },
     'runlog.retryPipeline': (promotionId?: string) =>
       flow.retry(typeof promotionId === 'string' ? promotionId : undefined),
