@@ -6,6 +6,7 @@ import { Authenticator, type RegistryCredentials } from './auth';
 import {
   bodySnippet,
   DEFAULT_RETRY,
+  isTransientStatus,
   type HttpResponse,
   NetworkError,
   type RetryOptions,
@@ -151,8 +152,20 @@ export class RegistryClient {
       try {
         return await this.uploadOnce(source, onBytes);
       } catch (error) {
-        // A stream that broke mid-way (connection reset) is retried from the start; registry answers are not.
-        if (!(error instanceof NetworkError) || attempt >= this.retry.retries) throw error;
+        // A stream that broke mid-way (connection reset) or a "try again later" answer is retried from the start
+        // with a fresh stream; other registry answers are final.
+        const transient =
+          error instanceof NetworkError ||
+          (error instanceof RegistryError && isTransientStatus(error.status ?? 0));
+        if (!transient || attempt >= this.retry.retries) {
+          if (error instanceof NetworkError) {
+            throw new RegistryError(
+              `uploading to ${this.display} failed ${attempt + 1} times; last: ${error.message}. Is the registry up and reachable?`,
+            );
+          }
+          throw error;
+        }
+        this.retry.onRetry?.(attempt + 1, error.message);
         await new Promise((resolve) => setTimeout(resolve, this.retry.baseDelayMs * 2 ** attempt));
       }
     }

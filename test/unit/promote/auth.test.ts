@@ -179,6 +179,49 @@ describe('registry authentication and failures (real docker-registry)', function
     }
   });
 
+  it('starts a blob upload over with a fresh stream when the connection breaks mid-way or the registry answers 503', async () => {
+    const registry = await startRegistry();
+    const patches: string[] = [];
+    const front = createServer((req, res) => {
+      if (req.method === 'PATCH') {
+        patches.push(patches.length === 0 ? 'reset' : patches.length === 1 ? '503' : 'proxied');
+        if (patches.length === 1) {
+          // read some of the body, then cut the connection
+          req.once('data', () => req.socket.destroy());
+          return;
+        }
+        if (patches.length === 2) {
+          req.resume();
+          return void req.on('end', () => res.writeHead(503).end());
+        }
+      }
+      const upstream = httpRequest(
+        { host: '127.0.0.1', port: registry.port, method: req.method, path: req.url, headers: req.headers },
+        (response) => {
+          res.writeHead(response.statusCode!, response.headers);
+          response.pipe(res);
+        },
+      );
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    try {
+      const host = `127.0.0.1:${(front.address() as AddressInfo).port}`;
+      fixture.cleanup();
+      fixture = storeWithModelRun({}, Buffer.alloc(3 * 1024 * 1024, 7));
+      const result = await push({ name: 'flaky', registry: `${host}/team/flaky`, gates: [], aliases: [] });
+      assert.deepEqual(patches, ['reset', '503', 'proxied']);
+      const raw = skopeoRawManifest(`${registry.host}/team/flaky:1.0.0`);
+      assert.equal(
+        (JSON.parse(raw) as { layers: { size: number }[] }).layers[0].size,
+        result.uploaded[0].size,
+      );
+    } finally {
+      await new Promise((resolve) => front.close(resolve));
+      await registry.stop();
+    }
+  });
+
   it('uses HTTPS for a registry that is not on this machine unless the target allows HTTP', () => {
     const remote = new RegistryClient(parseRepository('registry.example.com/a/b'));
     const insecure = new RegistryClient(parseRepository('registry.example.com/a/b'), {
