@@ -8,6 +8,7 @@ import { measurePythonFastLoop, pythonFastLoopSection } from './pythonFastLoopBe
 import { compareSection, measureCompare } from './compareBench';
 import { runDatasetsBench } from './datasetsBench';
 import { notebooksSection } from './notebooksBench';
+import { measurePromote, promoteSection } from './promoteBench';
 
 const repo = join(__dirname, '..');
 const RUNS = Number(process.env.RUNLOG_BENCH_RUNS ?? 10_000);
@@ -35,7 +36,7 @@ function node(args: string[]): Record<string, number | boolean> {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const ms = (value: number) => `${value.toFixed(value < 10 ? 1 : 0)} ms`;
 
-function main(): void {
+async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'runlog-bench-'));
   try {
     console.log('[bench] python client…');
@@ -68,6 +69,8 @@ function main(): void {
     const exported = exportBench(join(work, 'export'));
 
     const compare = measureCompare(work);
+    console.log('[bench] promotion (1 GB push vs curl -T)…');
+    const promoted = await measurePromote();
     const cold = median(lists.map((l) => l.coldMs as number));
     const warmList = median(lists.map((l) => l.warmListMs as number));
     const warmRefresh = median(lists.map((l) => l.warmRefreshMs as number));
@@ -110,6 +113,7 @@ operating system's file cache may hold it, as it does for a user reopening a win
 ${pythonFastLoopSection(fastLoop)}
 ${compareSection(compare)}
 ${datasets.markdown}
+${promoteSection(promoted)}
 ## How
 
 - \`bench/run.ts\` drives everything; \`bench/storeBench.ts\` holds the store measurements (generate, list, floor, naive,
@@ -147,4 +151,4 @@ function fmtRate(value: unknown): string {
   return Math.round(Number(value)).toLocaleString('en');
 }
 
-main();
+void main();

@@ -8,6 +8,9 @@
 #   build-essential  node-gyp builds code-server's native modules (node-pty, kerberos, …)
 #   python3 (+venv)  node-gyp, and the Python client's tests
 #   git              vsce and the tests
+#   docker-registry  the real OCI registry the promotion tests and benchmark push to (on loopback)
+#   skopeo           an independent client that reads back what promotion pushed
+#   apache2-utils    htpasswd -B, for the registry's basic-auth test
 set -euo pipefail
 
 missing=()
@@ -27,6 +30,9 @@ elif ! python3 -m venv --help >/dev/null 2>&1; then
   missing+=(python3-venv)
 fi
 command -v git >/dev/null 2>&1 || missing+=(git)
+command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
+command -v skopeo >/dev/null 2>&1 || missing+=(skopeo)
+command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -71,7 +71,7 @@ function sinkOf(out: Out): Sink {
   };
 }
 
-async function resolveOne(store: RunStore, reference: string | undefined): Promise<ReadableRun> {
+export async function resolveOne(store: RunStore, reference: string | undefined): Promise<ReadableRun> {
   if (!reference) throw new CliError('which run? Give a run id, id prefix or suffix, or name');
   const matches = await store.resolve(reference);
   if (matches.length === 0) throw new CliError(`no run matches "${reference}" in ${store.root}`);

@@ -1,8 +1,10 @@
 // `runlog`: read the store from a terminal or CI, on the same core as the editor.
 import { parseArgs } from 'node:util';
 import { commands, CliError, invocationFolder, usage } from './commands';
+import { PROMOTE_COMMANDS, promoteUsage, runPromoteCli } from './promoteCommands';
 
 async function main(argv: string[]): Promise<number> {
+  if (PROMOTE_COMMANDS.includes(argv[0])) return runPromoteCli(argv, process.stdout);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -22,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const [name, ...rest] = positionals;
   if (values.help || !name) {
-    console.log(usage);
+    console.log(usage + promoteUsage);
     return name || values.help ? 0 : 2;
   }
   const command = commands[name];

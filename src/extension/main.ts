@@ -8,7 +8,7 @@ import { RunlogContext } from './context';
 import { registerDatasetCommands } from './datasets/datasetCommands';
 import { installPythonClient } from './python/installClient';
 import { registerNotebooks } from './notebooks/registerNotebooks';
-import { RegistryTree } from './registry/registryTree';
+import { registerPromoteCommands } from './promote/promoteCommands';
 import { registerDebugTracking } from './runs/debugTracking';
 import { RunDetailsPanels } from './runs/detailsPanel';
 import { registerFinishNotices } from './runs/finishNotice';
@@ -29,6 +29,7 @@ export interface RunlogApi {
   statusBar: RunStatusBar;
   compare: ComparePanels;
   datasets: ReturnType<typeof registerDatasetCommands>;
+  promotion: ReturnType<typeof registerPromoteCommands>;
 }
 
 /**
@@ -42,7 +43,7 @@ export function activate(extension: vscode.ExtensionContext): RunlogApi {
   // Views
   const runs = new RunsTree(ctx);
   const datasets = registerDatasetCommands(ctx);
-  new RegistryTree(ctx);
+  const promotion = registerPromoteCommands(ctx);
 
   // Runs: launch, stop, follow
   const runner = new ScriptRunner(ctx);
@@ -86,7 +87,7 @@ export function activate(extension: vscode.ExtensionContext): RunlogApi {
   const storeRoot = ctx.config.storeRoot;
   if (storeRoot && existsSync(path.join(storeRoot, 'runs'))) setTimeout(() => void statusBar.update(), 0);
 
-  return { ctx, runner, runs, details, statusBar, compare, datasets };
+  return { ctx, runner, runs, details, statusBar, compare, datasets, promotion };
 }
 
 export function deactivate(): void {}

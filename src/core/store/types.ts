@@ -65,6 +65,8 @@ export interface ArtifactRecord {
   size: number;
   sha256?: string;
   loggedAt?: string;
+  /** Set by log_model(path, name=…, flavor=…): the artifact is a model (docs/promote.md). */
+  model?: { name: string; flavor?: string };
   [extra: string]: unknown;
 }
 

@@ -15,7 +15,7 @@ run is active in this process returns that run (so code run by `python -m runlog
 Metric values must be real numbers: int, float, bool (logged as 0/1) or numpy/torch scalars; NaN and +-inf are kept.
 """
 
-from . import _process, _start
+from . import _models, _process, _start
 from ._run import Run
 from ._store import find_store
 
@@ -34,6 +34,7 @@ __all__ = [
     "set_tags",
     "log_artifact",
     "log_dataset",
+    "log_model",
     "flush",
     "find_store",
 ]
@@ -108,6 +109,11 @@ def set_tags(tags):
 def log_artifact(path, name=None):
     """Copies a file or folder into the run's artifacts/ folder, recording its sha256 and size."""
     return (_process.active() or _auto()).log_artifact(path, name)
+
+
+def log_model(path, name=None, flavor=None):
+    """Logs a model file or folder as an artifact marked as a model (name, flavor), for promotion to a registry."""
+    return _models.log_model(_process.active() or _auto(), path, name, flavor)
 
 
 def log_dataset(path, name=None, role="input"):
