@@ -183,15 +183,15 @@ export class NotebookRun {
     const counts = { ...this.counts };
     const lastError = this.lastError;
     const doc = await updateRunDocument(this.store.layout.runDocument(this.id), this.id, (doc) => {
-      doc.capture ??= {};
-      doc.capture.notebookCells = counts;
+      const capture = (doc.capture ??= {}) as Record<string, unknown>;
+      capture.notebookCells = counts;
       if (ending) {
         if (doc.status !== 'running' && doc.status !== 'crashed') return; // ended by someone else meanwhile
         const end = new Date(ending.now);
         doc.status = ending.status;
         doc.endTime = end.toISOString();
         doc.heartbeatAt = end.toISOString();
-        doc.capture.durationSec = Math.round(ending.now - this.startedAt) / 1000;
+        capture.durationSec = Math.round(ending.now - this.startedAt) / 1000;
         if (ending.status === 'failed' && lastError)
           doc.error = { type: lastError.name, message: lastError.message };
         return;

@@ -55,7 +55,7 @@ describe('fault injection: a stale lock left by a killed writer', () => {
     const root = tempStore();
     const doc = writeRun(root);
     const lock = join(root, 'runs', doc.id, 'run.json.lock');
-    const script = `import sys, time\nfrom runlog import _util\nassert _util.acquire_lock(sys.argv[1])\nprint("held", flush=True)\ntime.sleep(600)`;
+    const script = `import sys, time\nfrom runlog import _lock\nassert _lock.acquire_lock(sys.argv[1])\nprint("held", flush=True)\ntime.sleep(600)`;
     child = await holdLock('python3', ['-c', script, lock], lock, { PYTHONPATH: join(repo, 'src/python') });
     await kill9(child);
     const store = new RunStore(root, { lockTimeoutMs: 0 });

@@ -126,7 +126,8 @@ describe('notebook sessions', () => {
     alive.add(4242);
     await store.setTags(id, {}); // any edit; the kernel writes capture.kernel itself:
     await updateRunDocument(store.layout.runDocument(id), id, (d) => {
-      d.capture.kernel = { ...(d.capture.kernel as object), pid: 4242, host: hostname() };
+      const capture = d.capture as Record<string, unknown>;
+      capture.kernel = { ...(capture.kernel as object), pid: 4242, host: hostname() };
     });
     await sessions.beatNow();
     await sessions.beatNow();
