@@ -12,6 +12,7 @@ import { Header } from './header';
 import { MetricsView } from './metrics';
 import { OutputView } from './output';
 import { renderCapture } from './capture';
+import { CellsView } from './cells';
 import { renderError } from './error';
 import { renderArtifacts, renderDatasets } from './files';
 import { Memo } from './memo';
@@ -29,10 +30,12 @@ export interface UiState {
   paramsSort?: ParamSort;
 }
 
-type SectionId = 'error' | 'metrics' | 'params' | 'tags' | 'output' | 'artifacts' | 'datasets' | 'capture';
+type SectionId =
+  'error' | 'cells' | 'metrics' | 'params' | 'tags' | 'output' | 'artifacts' | 'datasets' | 'capture';
 
 const SECTIONS: [SectionId, string][] = [
   ['error', 'Error'],
+  ['cells', 'Cells'],
   ['metrics', 'Metrics'],
   ['params', 'Params'],
   ['tags', 'Tags'],
@@ -63,6 +66,7 @@ export class DetailsApp {
   private readonly metrics: MetricsView;
   private readonly params: ParamsView;
   private readonly output: OutputView;
+  private readonly cells: CellsView;
   private chartTheme: ChartTheme | undefined;
   private readonly memos;
 
@@ -90,6 +94,9 @@ export class DetailsApp {
     this.sections.params.body.append(this.params.root);
     this.output = new OutputView(this.model.output, () => this.runCommand('runlog.openRunOutput'));
     this.sections.output.body.append(this.output.root);
+    this.cells = new CellsView((_notebook, index) => this.post({ type: 'openNotebookCell', index }));
+    this.sections.cells.body.append(this.cells.root);
+    this.sections.cells.setHidden(true);
 
     const body = (id: SectionId) => this.sections[id].body;
     const openFile = (relativePath: string) => this.post({ type: 'openFile', relativePath });
@@ -133,6 +140,7 @@ export class DetailsApp {
         this.page.hidden = false;
         this.renderRun('all');
         this.output.update(this.model.outputTruncated, true);
+        this.sections.cells.setHidden(true);
         break;
       case 'run':
         this.renderRun(new Set());
@@ -144,6 +152,10 @@ export class DetailsApp {
         else this.metrics.pointsAdded(change.metrics, run.metrics);
         break;
       }
+      case 'cells':
+        this.sections.cells.setHidden(!this.model.cells);
+        this.describe('cells', this.cells.update(this.model.cells));
+        break;
       case 'output':
         this.output.update(this.model.outputTruncated);
         break;

@@ -1,7 +1,9 @@
 // The Run details page's message contract, imported by the extension (src/extension/runs/detailsPanel.ts) and by
 // the page. The extension sends run documents already normalized by the core (normalizeRunDocument), so the page
 // checks only the shape of each message; the extension validates everything the page sends.
+import type { CellTimeline } from '../../src/core/notebooks/timeline';
 import type { RunDocument, RunStatus } from '../../src/core/store/types';
+import { COMMANDS } from '../../src/extension/commandIds';
 
 /** [step, value, unix seconds]; value may be the strings "NaN", "Infinity", "-Infinity". */
 export type PointTuple = [number, number | string, number];
@@ -36,23 +38,30 @@ export type ToDetailsWebview =
   /** Points appended to metrics.jsonl since the last message. */
   | { type: 'appendPoints'; points: Record<string, PointTuple[]> }
   /** Text appended to output.log since the last message. */
-  | { type: 'appendOutput'; text: string };
+  | { type: 'appendOutput'; text: string }
+  /** A notebook run's cell timeline (sent again when cells run). */
+  | { type: 'setCells'; timeline: CellTimeline };
 
 /** Commands the details page may ask for; each is the same command the palette and the Runs view run. */
 export const DETAILS_COMMANDS = [
-  'runlog.renameRun',
-  'runlog.tagRun',
-  'runlog.openRunOutput',
-  'runlog.revealRun',
-  'runlog.stopRun',
-  'runlog.deleteRun',
+  COMMANDS.renameRun,
+  COMMANDS.tagRun,
+  COMMANDS.openRunOutput,
+  COMMANDS.revealRun,
+  COMMANDS.stopRun,
+  COMMANDS.deleteRun,
+  COMMANDS.rerunWithArguments,
+  COMMANDS.promoteRun,
+  COMMANDS.compareRuns,
 ] as const;
 export type DetailsCommand = (typeof DETAILS_COMMANDS)[number];
 
 export type FromDetailsWebview =
   | { type: 'ready' }
   | { type: 'runCommand'; command: DetailsCommand }
-  | { type: 'openFile'; relativePath: string };
+  | { type: 'openFile'; relativePath: string }
+  /** Open this (notebook) run's notebook at the cell with this index. */
+  | { type: 'openNotebookCell'; index: number };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -66,6 +75,8 @@ export function isFromDetailsWebview(message: unknown): message is FromDetailsWe
       return true;
     case 'runCommand':
       return DETAILS_COMMANDS.includes(message.command as DetailsCommand);
+    case 'openNotebookCell':
+      return Number.isSafeInteger(message.index) && (message.index as number) >= 0;
     case 'openFile':
       return (
         typeof message.relativePath === 'string' &&
@@ -113,6 +124,12 @@ export function parseToDetailsWebview(message: unknown): ToDetailsWebview | unde
       return isPoints(message.points) ? (message as ToDetailsWebview) : undefined;
     case 'appendOutput':
       return typeof message.text === 'string' ? (message as ToDetailsWebview) : undefined;
+    case 'setCells':
+      return isRecord(message.timeline) &&
+        typeof message.timeline.notebook === 'string' &&
+        Array.isArray(message.timeline.entries)
+        ? (message as ToDetailsWebview)
+        : undefined;
     default:
       return undefined;
   }

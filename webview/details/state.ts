@@ -2,6 +2,7 @@
 // unit-tested in Node. The model is mutated in place (a metric can hold many thousands of points, copying them per
 // message would be wasteful); each message returns a ModelChange that tells the view what to redraw.
 import { parseToDetailsWebview, type PointTuple, type RunDetailsView } from './contract';
+import type { CellTimeline } from '../../src/core/notebooks/timeline';
 import type { RunDocument } from '../../src/core/store/types';
 import { OutputTail } from './outputTail';
 import { decodePoint, MetricSeries, type ChartPoint } from './series';
@@ -13,6 +14,8 @@ export interface DetailsModel {
   outputTruncated: boolean;
   /** Point tuples that could not be decoded (skipped). */
   malformedPoints: number;
+  /** A notebook run's cell timeline. */
+  cells: CellTimeline | undefined;
 }
 
 export type ModelChange =
@@ -23,6 +26,7 @@ export type ModelChange =
   /** Points arrived for `metrics`; `newMetrics` had none before. */
   | { kind: 'points'; metrics: string[]; newMetrics: string[] }
   | { kind: 'output' }
+  | { kind: 'cells' }
   /** Nothing to do: an unknown or malformed message, or a live update before the first setRun. */
   | { kind: 'none'; reason: string };
 
@@ -33,6 +37,7 @@ export function createModel(): DetailsModel {
     output: new OutputTail(),
     outputTruncated: false,
     malformedPoints: 0,
+    cells: undefined,
   };
 }
 
@@ -45,6 +50,7 @@ export function applyMessage(model: DetailsModel, raw: unknown): ModelChange {
       model.view = message.view;
       model.series = new Map();
       model.malformedPoints = 0;
+      model.cells = undefined;
       appendPoints(model, message.points);
       model.output.reset(message.output);
       model.outputTruncated = message.outputTruncated;
@@ -74,6 +80,11 @@ export function applyMessage(model: DetailsModel, raw: unknown): ModelChange {
       if (message.text === '') return { kind: 'none', reason: 'no text' };
       model.output.append(message.text);
       return { kind: 'output' };
+    }
+    case 'setCells': {
+      if (!model.view) return { kind: 'none', reason: 'setCells before setRun' };
+      model.cells = message.timeline;
+      return { kind: 'cells' };
     }
   }
 }

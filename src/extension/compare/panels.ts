@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { isRunId } from '../../core/store/ids';
 import {
   isFromCompareWebview,
   type FromCompareWebview,
@@ -11,30 +12,41 @@ import {
 } from '../../../webview/runsTable/contract';
 import type { RunlogContext } from '../context';
 import { CompareSession } from './compareSession';
-import { InterimPanelHost } from './interimHost';
+import { PanelHost } from '../webview/panelHost';
+import { registerPage } from '../webview/pages';
 import { RunsTableSession } from './runsTableSession';
 
 /** The one runs table panel and the Compare panels (one per set of runs), for commands and tests. */
 export class ComparePanels implements vscode.Disposable {
   private table:
-    | { host: InterimPanelHost<ToRunsTableWebview, FromRunsTableWebview>; session: RunsTableSession }
-    | undefined;
+    { host: PanelHost<ToRunsTableWebview, FromRunsTableWebview>; session: RunsTableSession } | undefined;
   private readonly compares = new Map<
     string,
-    { host: InterimPanelHost<ToCompareWebview, FromCompareWebview>; session: CompareSession }
+    { host: PanelHost<ToCompareWebview, FromCompareWebview>; session: CompareSession }
   >();
 
-  constructor(private readonly ctx: RunlogContext) {}
+  constructor(private readonly ctx: RunlogContext) {
+    // Open panels come back after a window reload (the pages save their args; see webview/shared/page.ts).
+    registerPage(ctx, 'runsTable', (panel) => void this.openTable(panel));
+    registerPage(ctx, 'compare', (panel, args) => {
+      const runIds = (args as { runIds?: unknown } | null)?.runIds;
+      if (!Array.isArray(runIds) || runIds.length < 2 || !runIds.every((id) => isRunId(String(id))))
+        throw new Error(`saved state names no runs to compare: ${JSON.stringify(args)}`);
+      this.openCompare(runIds as string[], runIds as string[], panel);
+    });
+  }
 
-  openTable(): RunsTableSession {
+  openTable(revived?: vscode.WebviewPanel): RunsTableSession {
     if (this.table) {
       this.table.host.reveal();
       return this.table.session;
     }
-    const host = new InterimPanelHost<ToRunsTableWebview, FromRunsTableWebview>(this.ctx, {
+    const host = new PanelHost<ToRunsTableWebview, FromRunsTableWebview>(this.ctx, {
       page: 'runsTable',
       title: 'Runs Table',
+      args: {},
       isFromWebview: isFromRunsTableWebview,
+      panel: revived,
     });
     const session = new RunsTableSession(this.ctx, host);
     this.table = { host, session };
@@ -45,7 +57,7 @@ export class ComparePanels implements vscode.Disposable {
     return session;
   }
 
-  openCompare(runIds: string[], names: string[]): CompareSession {
+  openCompare(runIds: string[], names: string[], revived?: vscode.WebviewPanel): CompareSession {
     const key = [...runIds].sort().join(',');
     const open = this.compares.get(key);
     if (open) {
@@ -53,10 +65,12 @@ export class ComparePanels implements vscode.Disposable {
       return open.session;
     }
     const title = names.length <= 3 ? `Compare: ${names.join(' · ')}` : `Compare ${names.length} runs`;
-    const host = new InterimPanelHost<ToCompareWebview, FromCompareWebview>(this.ctx, {
+    const host = new PanelHost<ToCompareWebview, FromCompareWebview>(this.ctx, {
       page: 'compare',
       title,
+      args: { runIds },
       isFromWebview: isFromCompareWebview,
+      panel: revived,
     });
     const session = new CompareSession(this.ctx, host, runIds);
     this.compares.set(key, { host, session });
@@ -69,15 +83,14 @@ export class ComparePanels implements vscode.Disposable {
 
   /** The open Compare panels (tests). */
   get compareSessions(): {
-    host: InterimPanelHost<ToCompareWebview, FromCompareWebview>;
+    host: PanelHost<ToCompareWebview, FromCompareWebview>;
     session: CompareSession;
   }[] {
     return [...this.compares.values()];
   }
 
   get tablePanel():
-    | { host: InterimPanelHost<ToRunsTableWebview, FromRunsTableWebview>; session: RunsTableSession }
-    | undefined {
+    { host: PanelHost<ToRunsTableWebview, FromRunsTableWebview>; session: RunsTableSession } | undefined {
     return this.table;
   }
 

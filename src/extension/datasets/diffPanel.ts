@@ -9,7 +9,8 @@ import {
   type ToDatasetDiffWebview,
 } from '../../../webview/datasetDiff/contract';
 import type { RunlogContext } from '../context';
-import { PageHost as PanelHost, registerPage } from './pageHost';
+import { PanelHost } from '../webview/panelHost';
+import { registerPage } from '../webview/pages';
 import { datasetSettings } from './settings';
 
 /** Changed files sent to the page at most (a 100,000-file diff stays a small message; the CLI's --json has all). */

@@ -1,7 +1,9 @@
-import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatDuration, primaryMetric, runDuration } from '../../core/format';
+import { readCellRecords } from '../../core/notebooks/cells';
+import { cellTimeline } from '../../core/notebooks/timeline';
+import { resolveInside } from '../../core/store/containment';
 import { diffDocuments } from '../../core/store/documentDiff';
 import { isRunId } from '../../core/store/ids';
 import { MetricsTail } from '../../core/store/metricsReader';
@@ -14,6 +16,7 @@ import {
   type PointTuple,
   type ToDetailsWebview,
 } from '../../../webview/details/contract';
+import { COMMANDS } from '../commandIds';
 import type { RunlogContext } from '../context';
 import { UserError } from '../context';
 import { PanelHost } from '../webview/panelHost';
@@ -75,6 +78,7 @@ export class RunDetailsPanel implements vscode.Disposable {
   /** The document as the webview has it: patches are computed against it. */
   private sent: RunDocument | undefined;
   private sentPrimary: string | undefined;
+  private sentCells = -1;
   /** Every read-and-send runs in this chain, so points are never sent twice or out of order. */
   private pumping: Promise<void> = Promise.resolve();
   /** Points sent since the page last loaded (tests compare it with the points on disk). */
@@ -130,12 +134,18 @@ export class RunDetailsPanel implements vscode.Disposable {
         case 'runCommand':
           await vscode.commands.executeCommand(message.command, this.doc.id);
           return;
-        case 'openFile':
-          await vscode.commands.executeCommand(
-            'vscode.open',
-            vscode.Uri.file(fileInsideRun(this.dir, message.relativePath)),
-          );
+        case 'openFile': {
+          const file = resolveInside(this.dir, message.relativePath);
+          if (!file.ok) throw new UserError(`Runlog only opens files inside the run folder: ${file.reason}`);
+          await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file.path));
           return;
+        }
+        case 'openNotebookCell': {
+          const notebook = this.doc.capture.notebook;
+          if (typeof notebook !== 'string') throw new UserError('This run is not a notebook run.');
+          await vscode.commands.executeCommand(COMMANDS.openNotebookCell, notebook, message.index);
+          return;
+        }
       }
     } catch (error) {
       this.ctx.reportError(error, `details ${message.type}`);
@@ -163,6 +173,18 @@ export class RunDetailsPanel implements vscode.Disposable {
       output: output.text,
       outputTruncated: output.truncated,
     });
+    this.sentCells = -1;
+    await this.sendCells();
+  }
+
+  /** A notebook run's cell timeline, sent again only when more cells have run. */
+  private async sendCells(): Promise<void> {
+    const notebook = this.doc.capture.notebook;
+    if (this.doc.capture.source !== 'notebook' || typeof notebook !== 'string') return;
+    const records = await readCellRecords(this.dir);
+    if (records.length === this.sentCells) return;
+    this.sentCells = records.length;
+    this.host.post({ type: 'setCells', timeline: cellTimeline(notebook, records) });
   }
 
   /** Sends what changed since the last message. */
@@ -199,6 +221,7 @@ export class RunDetailsPanel implements vscode.Disposable {
         this.host.post({ type: 'appendPoints', points: tuples(points) });
       }
       if (output.text) this.host.post({ type: 'appendOutput', text: output.text });
+      await this.sendCells();
     });
   }
 
@@ -218,21 +241,6 @@ export class RunDetailsPanel implements vscode.Disposable {
   dispose(): void {
     this.host.dispose();
   }
-}
-
-/** A file the details page asked to open: it must stay inside the run folder, symlinks resolved. */
-function fileInsideRun(dir: string, relativePath: string): string {
-  const outside = () => new UserError('Runlog only opens files inside the run folder.');
-  const target = path.resolve(dir, relativePath);
-  if (!target.startsWith(dir + path.sep)) throw outside();
-  let real: string;
-  try {
-    real = realpathSync(target);
-  } catch {
-    throw new UserError(`${relativePath} is not in the run folder any more.`);
-  }
-  if (!real.startsWith(realpathSync(dir) + path.sep)) throw outside();
-  return real;
 }
 
 function tuples(points: MetricPoint[]): Record<string, PointTuple[]> {

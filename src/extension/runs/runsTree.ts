@@ -5,6 +5,7 @@ import { isRunning, type RunDocument, type RunEntry, type RunStatus } from '../.
 import { metricGoals } from '../compare/goalsSetting';
 import type { RunlogContext } from '../context';
 import { RunsViewState } from './runsViewState';
+import { runItemCommand } from './runItemCommand';
 import { decorateNotebookRunItem } from '../notebooks/runsTreeItem';
 import type { RunsNode } from './targets';
 
@@ -210,7 +211,8 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode> {
     const tags = tagsText(doc);
     if (tags) parts.push(tags);
     item.description = (starred ? '★ ' : '') + parts.filter(Boolean).join(' · ');
-    item.command = { command: 'runlog.showRunDetails', title: 'Show Run Details', arguments: [doc.id] };
+    // No arguments on purpose: VS Code drops a command-with-arguments when a live item refreshes (runItemCommand.ts).
+    item.command = runItemCommand();
     decorateNotebookRunItem(item, doc);
     return item;
   }

@@ -59,15 +59,21 @@ export class PanelHost<To, From> implements vscode.Disposable {
       this.received,
       this.disposed,
       this.panel.onDidDispose(() => this.dispose()),
-      this.panel.webview.onDidReceiveMessage((message: unknown) => {
-        if (options.isFromWebview(message)) this.received.fire(message);
-        else
-          ctx.log.warn(
-            `${options.page} webview sent a message outside its contract, ignored: ` +
-              JSON.stringify(message)?.slice(0, 200),
-          );
-      }),
+      this.panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
     );
+  }
+
+  /** A message from the page: delivered when its contract accepts it, else logged and dropped (false). */
+  receive(message: unknown): boolean {
+    if (this.options.isFromWebview(message)) {
+      this.received.fire(message);
+      return true;
+    }
+    this.ctx.log.warn(
+      `${this.options.page} webview sent a message outside its contract, ignored: ` +
+        String(JSON.stringify(message)).slice(0, 200),
+    );
+    return false;
   }
 
   get page(): string {
