@@ -1,3 +1,4 @@
+import { changedCells, readCellRecords } from '../../core/notebooks/cells';
 import * as vscode from 'vscode';
 import {
   chartMetric,
@@ -9,7 +10,12 @@ import {
   type XAxis,
 } from '../../core/compare';
 import type { RunDocument } from '../../core/store/types';
-import type { CompareState, FromCompareWebview, ToCompareWebview } from '../../../webview/compare/contract';
+import type {
+  CompareState,
+  FromCompareWebview,
+  NotebookCellChange,
+  ToCompareWebview,
+} from '../../../webview/compare/contract';
 import type { RunlogContext } from '../context';
 import { UserError } from '../context';
 import { saveExport } from './exportFile';
@@ -126,6 +132,33 @@ export class CompareSession implements vscode.Disposable {
     if (shapeOf(docs) !== this.sentShape) await this.send();
   }
 
+  /**
+   * For notebook runs: the cells whose source changed between the baseline and each other notebook run (a text
+   * diff per cell; docs/notebooks.md). Undefined when fewer than two of the runs are notebook runs.
+   */
+  private async notebookCellChanges(): Promise<NotebookCellChange[] | undefined> {
+    const notebooks = (await this.docs()).filter((doc) => doc.capture.source === 'notebook');
+    if (notebooks.length < 2) return undefined;
+    const store = this.ctx.requireStore();
+    const baseline = notebooks.find((doc) => doc.id === this.runIds[this.baseline]) ?? notebooks[0];
+    const base = await readCellRecords(store.layout.runDir(baseline.id));
+    const changes: NotebookCellChange[] = [];
+    for (const other of notebooks.filter((doc) => doc !== baseline)) {
+      const records = await readCellRecords(store.layout.runDir(other.id));
+      for (const change of changedCells(base, records)) {
+        const where = notebooks.length > 2 ? ` in ${other.name}` : '';
+        const diff =
+          change.change === 'changed'
+            ? change.diff
+            : change.change === 'added'
+              ? `+ added${where}:\n${change.b ?? ''}`
+              : `- removed${where}:\n${change.a ?? ''}`;
+        changes.push({ cellId: `cell ${change.index} (${change.cell})${where}`, diff });
+      }
+    }
+    return changes;
+  }
+
   async send(): Promise<void> {
     const { comparison, problems } = await this.comparison();
     this.sentShape = shapeOf(await this.docs());
@@ -135,6 +168,7 @@ export class CompareSession implements vscode.Disposable {
       axis: this.axis,
       problems,
       canDiffDatasets: commands.includes('runlog.compareDatasetVersions'),
+      cells: await this.notebookCellChanges(),
     };
     await this.post({ type: 'setComparison', state });
   }

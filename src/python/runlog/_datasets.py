@@ -605,15 +605,16 @@ def entry_for_run(path, name, role, store):
     if not os.path.exists(src):
         raise FileNotFoundError("runlog.log_dataset: no such file or folder: %s" % src)
     record = version(src, store)
-    entry = {
-        "name": str(name) if name else os.path.basename(src.rstrip("/\\")),
-        "path": src,
+    entry = _util.put_text(
+        {"name": _util.clean_text(str(name) if name else os.path.basename(src.rstrip("/\\")))}, "path", src
+    )
+    entry.update({
         "role": role,
         "digest": record["digest"][len("sha256:"):],
         "size": record["size"],
         "files": record["files"],
         "loggedAt": _util.iso_utc(),
-    }
+    })
     if record["problems"]:
         entry["problems"] = len(record["problems"])
     return entry

@@ -19,6 +19,7 @@ import time
 from . import _capture, _process, _util
 from ._document import RunDocument
 from ._flusher import SUMMARY_INTERVAL, Flusher
+from ._losses import Losses
 from ._points import PointWriter
 from ._run import Run
 from ._values import ended_error
@@ -185,7 +186,8 @@ class AttachedRun(Run):
             "implementation": platform.python_implementation(),
         })
         self._document.write(ended=True)
-        self._points = PointWriter(os.path.join(self.dir, "metrics.jsonl"))
+        self._losses = Losses(self.id)
+        self._points = PointWriter(os.path.join(self.dir, "metrics.jsonl"), self._losses)
         self._buf = self._points.buf
         self._append = self._buf.append
         self._flusher = _AttachedFlusher(self)
