@@ -156,6 +156,26 @@ describe('Notebook run tracking', function () {
     const pointer = await readPointer(ctx.store!.root, file);
     assert.equal(pointer?.runId, run.id, 'the kernel was told this run');
 
+    // Run details show the cell timeline: which cells ran, in what order, which failed.
+    const { details } = await api();
+    await vscode.commands.executeCommand('runlog.showRunDetails', run.id);
+    const timeline = await until(
+      'the cell timeline on the details page',
+      () => details.get(run.id)?.cellsSent,
+    );
+    assert.equal(timeline.total, 3);
+    assert.equal(timeline.failed, 1);
+    assert.deepEqual(
+      timeline.entries.map((e) => [e.index, e.order, e.success]),
+      [
+        [0, 1, true],
+        [1, 2, true],
+        [2, 3, false],
+      ],
+    );
+    assert.equal(timeline.notebook, run.capture.notebook);
+    details.get(run.id)?.dispose();
+
     // Kernel restart: the next cell runs in a new session, so in a new run; the first one ends failed (last cell).
     kernel.restart();
     await execute(notebook, 0, 1);
@@ -178,6 +198,20 @@ describe('Notebook run tracking', function () {
       (second.capture.kernel as { pid?: number }).pid,
       (first.capture.kernel as { pid?: number }).pid,
     );
+
+    // Comparing the two sessions lists the cells whose source differs: cells 1 and 2 ran only in the first.
+    const { compare } = await api();
+    const session = compare.openCompare([first.id, second.id], [first.name, second.name]);
+    const compared = await until('the comparison with notebook cells', () =>
+      [...session.sent]
+        .reverse()
+        .find((m): m is Extract<typeof m, { type: 'setComparison' }> => m.type === 'setComparison'),
+    );
+    assert.deepEqual(
+      (compared.state.cells ?? []).map((c) => c.cellId),
+      ['cell 1 (cell-1)', 'cell 2 (cell-2)'],
+    );
+    assert.ok((compared.state.cells ?? []).every((c) => c.diff.startsWith('- removed')));
 
     // Closing the notebook ends its run as finished and withdraws the pointer.
     assert.ok(await notebook.save());
@@ -234,7 +268,6 @@ describe('Notebook run tracking', function () {
       (await cells(run, 1)).map((r) => r.index),
       [1],
     );
-    assert.equal((await readPointer(ctx.store!.root, file))?.runId, run.id);
   });
 
   it('opens a notebook at a cell, and refuses what is not a notebook cell', async () => {

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatDuration, primaryMetric, runDuration } from '../../core/format';
 import { readCellRecords } from '../../core/notebooks/cells';
-import { cellTimeline } from '../../core/notebooks/timeline';
+import { cellTimeline, type CellTimeline } from '../../core/notebooks/timeline';
 import { resolveInside } from '../../core/store/containment';
 import { diffDocuments } from '../../core/store/documentDiff';
 import { isRunId } from '../../core/store/ids';
@@ -79,6 +79,8 @@ export class RunDetailsPanel implements vscode.Disposable {
   private sent: RunDocument | undefined;
   private sentPrimary: string | undefined;
   private sentCells = -1;
+  /** The cell timeline last sent to the page (notebook runs; tests read it). */
+  cellsSent: CellTimeline | undefined;
   /** Every read-and-send runs in this chain, so points are never sent twice or out of order. */
   private pumping: Promise<void> = Promise.resolve();
   /** Points sent since the page last loaded (tests compare it with the points on disk). */
@@ -184,7 +186,8 @@ export class RunDetailsPanel implements vscode.Disposable {
     const records = await readCellRecords(this.dir);
     if (records.length === this.sentCells) return;
     this.sentCells = records.length;
-    this.host.post({ type: 'setCells', timeline: cellTimeline(notebook, records) });
+    this.cellsSent = cellTimeline(notebook, records);
+    this.host.post({ type: 'setCells', timeline: this.cellsSent });
   }
 
   /** Sends what changed since the last message. */

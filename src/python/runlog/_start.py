@@ -35,6 +35,8 @@ def _records_output():
         return False
     if hasattr(sys, "ps1") or "ipykernel" in sys.modules or sys.flags.interactive:
         return False
+    if _notebook.notebook_path() is not None:  # any VS Code notebook kernel, whatever runs it
+        return False
     return True
 
 
