@@ -30,6 +30,7 @@ export interface RunlogApi {
   compare: ComparePanels;
   datasets: ReturnType<typeof registerDatasetCommands>;
   promotion: ReturnType<typeof registerPromoteCommands>;
+  notebooks: ReturnType<typeof registerNotebooks>;
 }
 
 /**
@@ -53,7 +54,7 @@ export function activate(extension: vscode.ExtensionContext): RunlogApi {
   const rerun = new RerunCommand(ctx, runner);
   registerFinishNotices(ctx, runner);
   registerDebugTracking(ctx);
-  registerNotebooks(ctx);
+  const notebooks = registerNotebooks(ctx);
 
   // Commands of the runs core; feature modules (compare, datasets, notebooks, promote) register theirs above.
   // test/unit/commandIds.test.ts checks that every command in package.json has a handler somewhere.
@@ -88,7 +89,7 @@ export function activate(extension: vscode.ExtensionContext): RunlogApi {
   const storeRoot = ctx.config.storeRoot;
   if (storeRoot && existsSync(path.join(storeRoot, 'runs'))) setTimeout(() => void statusBar.update(), 0);
 
-  return { ctx, runner, runs, details, statusBar, compare, datasets, promotion };
+  return { ctx, runner, runs, details, statusBar, compare, datasets, promotion, notebooks };
 }
 
 export function deactivate(): void {}

@@ -256,6 +256,9 @@ describe('Notebook run tracking', function () {
     const { ctx } = await api();
     await vscode.workspace.getConfiguration('runlog').update('notebooks.track', 'optIn');
     const notebook = await openWithKernel();
+    // The setting reaches the tracker through a configuration event: wait until it let go of this notebook.
+    const { notebooks } = await api();
+    await until('the notebook untracked under optIn', () => !notebooks.isTracked(notebook));
     await execute(notebook, 0, 1);
     assert.equal(fs.existsSync(pointerFile(ctx.store!.root, file)), false, 'not announced to the kernel');
     await vscode.commands.executeCommand('runlog.trackNotebook');
