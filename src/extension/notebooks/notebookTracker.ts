@@ -17,6 +17,8 @@ export class NotebookTracker implements vscode.Disposable {
   /** End time of the last execution recorded per cell: a summary event can repeat. */
   private readonly recorded = new WeakMap<vscode.NotebookCell, number>();
   private readonly kernels = new Map<string, string | undefined>();
+  /** When each notebook started being followed (ms): executions that started earlier are not recorded. */
+  private readonly followedAt = new Map<string, number>();
   private readonly explained = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -107,11 +109,13 @@ export class NotebookTracker implements vscode.Disposable {
       );
     }
     this.kernels.set(tracked.key, kernelOf(notebook).name);
+    if (!this.followedAt.has(tracked.key)) this.followedAt.set(tracked.key, Date.now());
     void sessions.open(tracked);
   }
 
   private async unfollow(notebook: vscode.NotebookDocument, reason: string): Promise<void> {
     this.kernels.delete(notebook.uri.toString());
+    this.followedAt.delete(notebook.uri.toString());
     await this.current?.sessions.close(notebook.uri.toString(), reason);
   }
 
@@ -134,6 +138,9 @@ export class NotebookTracker implements vscode.Disposable {
         continue;
       }
       const timing = summary.timing;
+      // An execution that started before this notebook was tracked (its end can arrive after the toggle) is not
+      // this session's.
+      if (timing.startTime < (this.followedAt.get(key) ?? 0)) continue;
       if (this.recorded.get(change.cell) === timing.endTime) continue;
       this.recorded.set(change.cell, timing.endTime);
       void sessions.cellEnded(key, executionOf(change.cell, { ...summary, timing }));
