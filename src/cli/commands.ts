@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { exportMetricsCsv, exportRunJson, type Sink } from '../core/export/runExport';
 import { diffJson, formatDiff, prepareComparison } from '../core/compare';
+import { table as textTable } from '../core/compare/diffText';
 import { formatDuration, formatValue, primaryMetric, runDuration } from '../core/format';
 import { discoverStore } from '../core/store/discovery';
 import { RunIndex } from '../core/store/runIndex';
@@ -227,19 +228,9 @@ const exportRun: Command = async (args, options, out) => {
   return 0;
 };
 
+/** A plain-text table (one implementation, shared with `runlog diff`). */
 export function table(header: string[], rows: string[][]): string {
-  const all = header.length > 0 ? [header, ...rows] : rows;
-  const widths = all[0].map((_, column) => Math.max(...all.map((row) => (row[column] ?? '').length)));
-  return (
-    all
-      .map((row) =>
-        row
-          .map((cell, i) => cell.padEnd(widths[i]))
-          .join('  ')
-          .trimEnd(),
-      )
-      .join('\n') + '\n'
-  );
+  return textTable(header.length > 0 ? [header, ...rows] : rows);
 }
 
 const diff: Command = async (args, options, out) => {
