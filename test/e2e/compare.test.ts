@@ -5,27 +5,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Frame, Page } from 'playwright-core';
 import { series, writeRun } from '../fixtures/runs';
-import { FIXTURE_WORKSPACE, useWorkbench } from './workbench';
-
-/** The frame of the webview whose page shows `selector` (each webview is an iframe in an iframe). */
-async function webviewFrame(page: Page, selector: string, timeoutMs = 60_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const frame of page.frames()) {
-      if (
-        await frame
-          .locator(selector)
-          .count()
-          .catch(() => 0)
-      )
-        return frame;
-    }
-    if (Date.now() > deadline) throw new Error(`no webview shows ${selector}`);
-    await page.waitForTimeout(200);
-  }
-}
+import { FIXTURE_WORKSPACE, useWorkbench, webviewFrame } from './workbench';
 
 describe('Comparing runs from the runs table', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'runlog-e2e-compare-'));

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { useWorkbench, type Workbench } from './workbench';
+import { until, useWorkbench, type Workbench } from './workbench';
 
 const LONG_SCRIPT =
   'import time\nfor i in range(600):\n    print(f"step {i} loss={1/(i+1):.4f}", flush=True)\n    time.sleep(0.1)\n';
@@ -23,15 +23,6 @@ async function runFromEditor(wb: Workbench, file: string): Promise<void> {
   );
   await runButton.waitFor({ state: 'visible', timeout: 30_000 });
   await runButton.click();
-}
-
-/** Polls a condition of the page until it holds (or fails naming it). */
-async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** Runs long.py from the editor and waits until that run is live (a new row, and its metric in the status bar). */

@@ -14,7 +14,7 @@
 // call `new Workbench(options).start()` / `close()` yourself.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import type { CodeServer } from '../harness/code-server.mjs';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -26,6 +26,39 @@ type Lib = typeof import('../harness/code-server.mjs');
 // The shared code-server helpers are an ES module; this file is CommonJS, so they are loaded dynamically.
 let lib: Promise<Lib> | undefined;
 const loadLib = (): Promise<Lib> => (lib ??= import('../harness/code-server.mjs'));
+
+/** Polls a condition until it holds (or fails naming it). */
+export async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The frame of the webview whose page shows `selector` (each webview is an iframe in an iframe). */
+export async function webviewFrame(page: Page, selector: string, timeoutMs = 60_000): Promise<Frame> {
+  let found: Frame | undefined;
+  await until(
+    `a webview showing ${selector}`,
+    async () => {
+      for (const frame of page.frames()) {
+        if (
+          await frame
+            .locator(selector)
+            .count()
+            .catch(() => 0)
+        ) {
+          found = frame;
+          return true;
+        }
+      }
+      return false;
+    },
+    timeoutMs,
+  );
+  return found!;
+}
 
 export interface WorkbenchOptions {
   /** The .vsix to install (default dist/runlog.vsix, built by `npm run package`). */

@@ -209,9 +209,9 @@ describe('Notebook run tracking', function () {
     );
     assert.deepEqual(
       (compared.state.cells ?? []).map((c) => c.cellId),
-      ['cell 1 (cell-1)', 'cell 2 (cell-2)'],
+      [`Cell 2 (cell-1): ${first.name} → ${second.name}`, `Cell 3 (cell-2): ${first.name} → ${second.name}`],
     );
-    assert.ok((compared.state.cells ?? []).every((c) => c.diff.startsWith('- removed')));
+    assert.ok((compared.state.cells ?? []).every((c) => c.diff.startsWith(`- removed in ${second.name}`)));
 
     // Closing the notebook ends its run as finished and withdraws the pointer.
     assert.ok(await notebook.save());
@@ -271,6 +271,8 @@ describe('Notebook run tracking', function () {
       (await cells(run, 1)).map((r) => r.index),
       [1],
     );
+    const pointer = await readPointer(ctx.store!.root, file);
+    assert.equal(pointer?.runId, run.id, 'the kernel is told the run the toggle started');
   });
 
   it('opens a notebook at a cell, and refuses what is not a notebook cell', async () => {

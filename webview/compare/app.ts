@@ -630,7 +630,8 @@ export class CompareApp {
             ...cells.map((c) =>
               h(
                 'details',
-                null,
+                // A handful of changed cells is what the user came to read: open; many stay folded.
+                { attrs: { open: cells.length <= 5 } },
                 h('summary', { class: 'mono' }, c.cellId),
                 h('pre', { class: 'mono diff' }, c.diff),
               ),

@@ -134,7 +134,8 @@ export class CompareSession implements vscode.Disposable {
 
   /**
    * For notebook runs: the cells whose source changed between the baseline and each other notebook run (a text
-   * diff per cell; docs/notebooks.md). Undefined when fewer than two of the runs are notebook runs.
+   * diff per cell; docs/notebooks.md), always from the run that started first to the later one, so an edit reads
+   * as an edit whichever run is the baseline. Undefined when fewer than two of the runs are notebook runs.
    */
   private async notebookCellChanges(): Promise<NotebookCellChange[] | undefined> {
     const notebooks = (await this.docs()).filter((doc) => doc.capture.source === 'notebook');
@@ -145,15 +146,20 @@ export class CompareSession implements vscode.Disposable {
     const changes: NotebookCellChange[] = [];
     for (const other of notebooks.filter((doc) => doc !== baseline)) {
       const records = await readCellRecords(store.layout.runDir(other.id));
-      for (const change of changedCells(base, records)) {
-        const where = notebooks.length > 2 ? ` in ${other.name}` : '';
+      const otherFirst = Date.parse(other.startTime) < Date.parse(baseline.startTime);
+      const [from, to] = otherFirst ? [other, baseline] : [baseline, other];
+      const [before, after] = otherFirst ? [records, base] : [base, records];
+      for (const change of changedCells(before, after)) {
         const diff =
           change.change === 'changed'
             ? change.diff
             : change.change === 'added'
-              ? `+ added${where}:\n${change.b ?? ''}`
-              : `- removed${where}:\n${change.a ?? ''}`;
-        changes.push({ cellId: `cell ${change.index} (${change.cell})${where}`, diff });
+              ? `+ added in ${to.name}:\n${change.b ?? ''}`
+              : `- removed in ${to.name}:\n${change.a ?? ''}`;
+        changes.push({
+          cellId: `Cell ${change.index + 1} (${change.cell}): ${from.name} → ${to.name}`,
+          diff,
+        });
       }
     }
     return changes;
