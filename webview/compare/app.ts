@@ -482,6 +482,7 @@ export class CompareApp {
         height: 220,
         xTitle: X_TITLES[state.axis],
         xScale: state.axis === 'time' ? 'time' : 'linear',
+        integerX: state.axis === 'step',
         logY: this.ui.logY,
         series: labels,
         raw: this.ui.smoothing > 0 ? raw : undefined,

@@ -33,6 +33,8 @@ export interface MultiChartOptions {
   raw?: SeriesRow[];
   /** The x range shown (a zoom), or undefined for the data's extent. */
   xDomain?: [number, number];
+  /** x counts whole things (steps): no ticks between them, so a 3-step chart never reads "0.5". */
+  integerX?: boolean;
 }
 
 /** Name of the brush selection: its signal holds {x: [lo, hi]} while the user drags. */
@@ -58,6 +60,7 @@ export function multiChartSpec(
     type: options.xScale === 'time' ? 'temporal' : 'quantitative',
     title: options.xTitle,
     scale: { zero: false, nice: false, ...(options.xDomain ? { domain: options.xDomain } : {}) },
+    ...(options.integerX ? { axis: { tickMinStep: 1, format: 'd' } } : {}),
   } as const;
   const y = {
     field: 'y',

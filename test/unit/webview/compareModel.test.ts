@@ -74,6 +74,27 @@ describe('compare page', () => {
     assert.equal(main.params?.[0].name, 'brush');
   });
 
+  it('gives a step axis whole-number ticks only, and leaves a time axis alone', () => {
+    const theme = { labels: '#999', grid: '#333', fontFamily: 'x', fontSize: 10, palette: PALETTE };
+    const rows = [{ series: 'a', x: 0, y: 1 }];
+    const xAxes = (integerX: boolean) =>
+      JSON.stringify(
+        (
+          multiChartSpec(rows, theme, {
+            width: 400,
+            height: 200,
+            xTitle: 'step',
+            xScale: 'linear',
+            logY: false,
+            series: ['a'],
+            integerX,
+          }) as unknown as { layer: { encoding?: { x?: { axis?: unknown } } }[] }
+        ).layer.map((l) => l.encoding?.x?.axis ?? null),
+      );
+    assert.match(xAxes(true), /"tickMinStep":1/);
+    assert.doesNotMatch(xAxes(false), /tickMinStep/);
+  });
+
   it('refuses malformed or hostile messages', () => {
     const good = [
       { type: 'ready' },
