@@ -22,6 +22,7 @@ from ._flusher import SUMMARY_INTERVAL, Flusher
 from ._losses import Losses
 from ._points import PointWriter
 from ._run import Run
+from ._store import nearest_store
 from ._values import ended_error
 
 # The editor creates the run when the first cell starts, usually before the cell's code runs; wait that long at most.
@@ -41,15 +42,7 @@ def _existing_store(start):
     if env:
         path = os.path.abspath(os.path.join(start, os.path.expanduser(env)))
         return path if os.path.isdir(path) else None
-    d = os.path.abspath(start)
-    while True:
-        candidate = os.path.join(d, ".runlog")
-        if os.path.isdir(candidate):
-            return candidate
-        parent = os.path.dirname(d)
-        if parent == d:
-            return None
-        d = parent
+    return nearest_store(start)
 
 
 def pointer_file(store, notebook):
@@ -164,18 +157,7 @@ class AttachedRun(Run):
 
     def __init__(self, store, run_id):
         # Run.__init__ writes a new run's header; this one adds to an existing run, so it sets up the parts only.
-        self.store = store
-        self.id = run_id
-        self.dir = os.path.join(store, "runs", run_id)
-        self._pid = os.getpid()
-        self._pinned = False
-        self._depth = 0
-        self._name_explicit = False
-        self._experiment_explicit = False
-        self._ended = False
-        self._end_lock = threading.Lock()
-        self._start = time.time()
-        self._start_mono = time.monotonic()
+        self._init_identity(store, run_id, pinned=False, name_explicit=False, experiment_explicit=False)
         self._document = RunDocument(self.dir)
         self._document.doc = _util.read_json(self._document.path) or {}
         self._document.set(("capture", "kernel", "pid"), os.getpid())

@@ -25,8 +25,8 @@ _time = time.time
 class Run:
     """A run being written by this process. Create with runlog.start_run()."""
 
-    def __init__(self, store, run_id, name, experiment, capture, parent=None, pinned=False,
-                 name_explicit=True, experiment_explicit=True, git_folder=None):
+    def _init_identity(self, store, run_id, pinned, name_explicit, experiment_explicit):
+        """What every run object holds, whether it writes a new run or adds to one the editor owns."""
         self.store = store
         self.id = run_id
         self.dir = os.path.join(store, "runs", run_id)
@@ -39,6 +39,10 @@ class Run:
         self._end_lock = threading.Lock()
         self._start = _time()
         self._start_mono = time.monotonic()
+
+    def __init__(self, store, run_id, name, experiment, capture, parent=None, pinned=False,
+                 name_explicit=True, experiment_explicit=True, git_folder=None):
+        self._init_identity(store, run_id, pinned, name_explicit, experiment_explicit)
 
         self._document = RunDocument(self.dir)
         now = _util.iso_utc(self._start)
