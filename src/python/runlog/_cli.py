@@ -217,28 +217,14 @@ def run_script(opts, argv):
     status, error, code = "finished", None, 0
     try:
         try:
-            if module:
-                sys.argv = [module] + script_args
-                runpy.run_module(module, run_name="__main__", alter_sys=True)
-            else:
-                sys.argv = [script] + script_args
-                sys.path[0] = git_folder
-                runpy.run_path(path, run_name="__main__")
-            _join_user_threads()
+            _exec_target(module, script, None if module else path, script_args, git_folder)
         except _process.Terminated:
             status, code = "interrupted", 143
         except SystemExit as e:
-            c = e.code
-            if c is None:
-                code = 0
-            elif isinstance(c, int):
-                code = c
-            else:
-                sys.stderr.write("%s\n" % (c,))
-                code = 1
+            code = _exit_code(e)
             if code != 0:
                 status = "failed"
-                error = {"type": "SystemExit", "message": str(c), "traceback": ""}
+                error = {"type": "SystemExit", "message": str(e.code), "traceback": ""}
         except KeyboardInterrupt:
             etype, value, tb = sys.exc_info()
             _print_exception(etype, value, _trim_traceback(tb))
@@ -263,23 +249,9 @@ def _run_unrecorded(module, script, path, script_args, git_folder):
     """Runs the script as `python script.py` would (the warning that it is not recorded was printed)."""
     code = 0
     try:
-        if module:
-            sys.argv = [module] + script_args
-            runpy.run_module(module, run_name="__main__", alter_sys=True)
-        else:
-            sys.argv = [script] + script_args
-            sys.path[0] = git_folder
-            runpy.run_path(path, run_name="__main__")
-        _join_user_threads()
+        _exec_target(module, script, path, script_args, git_folder)
     except SystemExit as e:
-        c = e.code
-        if c is None:
-            code = 0
-        elif isinstance(c, int):
-            code = c
-        else:
-            sys.stderr.write("%s\n" % (c,))
-            code = 1
+        code = _exit_code(e)
     except KeyboardInterrupt:
         etype, value, tb = sys.exc_info()
         _print_exception(etype, value, _trim_traceback(tb))
@@ -289,3 +261,26 @@ def _run_unrecorded(module, script, path, script_args, git_folder):
         _print_exception(etype, value, _trim_traceback(tb))
         code = 1
     return code
+
+
+def _exec_target(module, script, path, script_args, git_folder):
+    """Runs the user's module or script as `python -m module` / `python script.py` would, then waits for its threads."""
+    if module:
+        sys.argv = [module] + script_args
+        runpy.run_module(module, run_name="__main__", alter_sys=True)
+    else:
+        sys.argv = [script] + script_args
+        sys.path[0] = git_folder
+        runpy.run_path(path, run_name="__main__")
+    _join_user_threads()
+
+
+def _exit_code(exit):
+    """The process exit code a SystemExit means, as the interpreter computes it (a message prints and exits 1)."""
+    c = exit.code
+    if c is None:
+        return 0
+    if isinstance(c, int):
+        return c
+    sys.stderr.write("%s\n" % (c,))
+    return 1
