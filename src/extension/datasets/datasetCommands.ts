@@ -115,6 +115,17 @@ class DatasetCommands {
         ? await this.pick(`Compare ${shortDigest(first)} with…`, first, name)
         : await this.resolve(b);
     if (!second) return;
+    if (b === undefined && a !== undefined) {
+      // "Compare this version with…": the user picked a partner, not a direction. Read it as a change over time,
+      // older → newer (Swap on the page turns it round); explicit (a, b) arguments keep their order.
+      const seen = new Map(
+        (await this.versions()).map((v) => [fullDigest(v.digest), Date.parse(v.firstSeen)]),
+      );
+      if ((seen.get(fullDigest(second)) ?? 0) < (seen.get(fullDigest(first)) ?? 0)) {
+        this.panels.open(second, first);
+        return;
+      }
+    }
     this.panels.open(first, second);
   }
 
