@@ -161,7 +161,8 @@ export class PromoteFlow {
         return work((p) => {
           const increment = p.fraction !== undefined ? Math.max(0, p.fraction * 100 - last) : undefined;
           if (p.fraction !== undefined) last = p.fraction * 100;
-          progress.report({ message: p.message, increment });
+          // the title already says what runs; a step that repeats it adds nothing
+          progress.report({ message: p.message === title ? undefined : p.message, increment });
         });
       },
     );
