@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { isSignallablePid, processStartOf, systemProcessProbe } from './processIdentity';
+import { isSignallablePid, processExists, processStartOf, systemProcessProbe } from './processIdentity';
 import type { RunDocument } from './types';
 
 /**
@@ -23,14 +23,7 @@ export interface LivenessProbe {
 export const systemProbe: LivenessProbe = {
   host: hostname(),
   now: () => Date.now(),
-  isProcessAlive(pid: number): boolean {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (error) {
-      return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
-    }
-  },
+  isProcessAlive: processExists,
   processStart: (pid) => processStartOf(pid, systemProcessProbe),
 };
 

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { link, open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { isSignallablePid, processStartOf, systemProcessProbe, type ProcessProbe } from './processIdentity';
+import {
+  isSignallablePid,
+  processExists,
+  processStartOf,
+  systemProcessProbe,
+  type ProcessProbe,
+} from './processIdentity';
 
 /** How long a lock may sit before it counts as left behind by a dead writer (docs/store-format.md). */
 export const STALE_LOCK_MS = 10_000;
@@ -141,15 +147,6 @@ function ownerGone(owner: Partial<LockOwner> | undefined, probe: ProcessProbe): 
     return `process ${owner.pid} is now another program`;
   }
   return undefined;
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

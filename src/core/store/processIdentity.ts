@@ -157,3 +157,13 @@ export function signalRunProcess(
 function describe(value: unknown): string {
   return value === undefined ? 'none' : (JSON.stringify(value) ?? typeof value);
 }
+
+/** Whether a process with this pid exists (one owned by another user counts: signalling it is refused, not absent). */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

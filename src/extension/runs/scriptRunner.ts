@@ -8,7 +8,7 @@ import type { RunlogContext } from '../context';
 import { UserError } from '../context';
 import { checkInterpreter, resolveInterpreter } from '../python/interpreter';
 import { experimentOf, launchEnvironment } from './launchEnvironment';
-import { signalRunProcess, verifyRunProcess } from '../../core/store/processIdentity';
+import { processExists, signalRunProcess, verifyRunProcess } from '../../core/store/processIdentity';
 import { RunProcessTerminal, type ProcessExit } from './runTerminal';
 import { runTargets } from './targets';
 
@@ -206,15 +206,6 @@ export class ScriptRunner {
     const starting = (await this.starting()).length > 0;
     const active = starting || (index?.list().some(isRunning) ?? false);
     await vscode.commands.executeCommand('setContext', 'runlog.runActive', active);
-  }
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
