@@ -47,6 +47,15 @@ describe('Tracking and comparing dataset versions', () => {
     const { page } = wb;
     await trackFromExplorer(wb, /Tracked train\.csv @ [0-9a-f]+: \d+ B, 1 file/);
     await wb.screenshot('tracked the first version');
+    // The notice leads to the new version.
+    await wb
+      .notification(/Tracked train\.csv/)
+      .locator('.monaco-button', { hasText: 'Show in Datasets View' })
+      .click();
+    await wb
+      .view('Datasets')
+      .locator('.monaco-list-row', { hasText: /train\.csv\s*1 version/ })
+      .waitFor({ timeout: 30_000 });
 
     const csv = path.join(wb.workspacePath, 'data', 'train.csv');
     fs.writeFileSync(csv, V2);

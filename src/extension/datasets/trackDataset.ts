@@ -117,7 +117,10 @@ export async function trackDataset(ctx: RunlogContext, target?: unknown): Promis
       )
       .then((choice) => choice === show && ctx.log.show(true));
   } else {
-    void vscode.window.showInformationMessage(`Tracked ${summary}.`);
+    const show = 'Show in Datasets View';
+    void vscode.window
+      .showInformationMessage(`Tracked ${summary}.`, show)
+      .then((choice) => choice === show && vscode.commands.executeCommand('runlog.datasets.focus'));
   }
   return result;
 }
