@@ -105,8 +105,13 @@ function promotionItem(entry: PromotionEntry, actions: PromotionActions): HTMLEl
       ...(pipeline
         ? field(
             'Pipeline',
-            entry.pipeline?.url
-              ? h('a', { class: 'link', attrs: { href: entry.pipeline.url } }, pipeline)
+            // Only web addresses become links (VS Code opens them in the browser).
+            entry.pipeline?.url && /^https?:\/\//i.test(entry.pipeline.url)
+              ? h(
+                  'a',
+                  { class: 'link', title: entry.pipeline.url, attrs: { href: entry.pipeline.url } },
+                  pipeline,
+                )
               : pipeline,
           )
         : []),
