@@ -123,4 +123,35 @@ describe('Run details panel', () => {
     await index.refresh([doc.id]);
     await until('the panel to close', () => details.get(doc.id) === undefined);
   });
+
+  it("routes the header's Compare With… to the compare command with this run and the runs picked", async () => {
+    const { doc } = await liveRun();
+    const { ctx, details, compare } = await api();
+    const store = ctx.requireStore();
+    const other = writeRun(store.root, { name: 'other run' }, series('loss', [1]));
+    cleanup.push(() => fs.rmSync(store.layout.runDir(other.id), { recursive: true, force: true }));
+    const index = (await ctx.index())!;
+    await until('the other run in the index', async () => {
+      await index.refresh([other.id]);
+      return index.get(other.id);
+    });
+    await vscode.commands.executeCommand('runlog.showRunDetails', doc.id);
+    const panel = details.get(doc.id)!;
+    cleanup.push(() => panel.dispose());
+    await until('the page to load', () => panel.pointsSent === 2);
+    await panel.settled();
+    assert.deepEqual(panel.promotions.list(), [], 'never promoted: the section shows its empty state');
+
+    const pick = (sinon.stub(vscode.window, 'showQuickPick') as sinon.SinonStub).callsFake(
+      async (items: unknown) => ((await items) as { id: string }[]).filter((item) => item.id === other.id),
+    );
+    cleanup.push(() => pick.restore());
+    const opened = sinon.stub(compare, 'openCompare');
+    cleanup.push(() => opened.restore());
+    assert.equal(panel.host.receive({ type: 'runCommand', command: 'runlog.compareRuns' }), true);
+    await until('the compare command to open the runs', () => opened.called);
+    assert.deepEqual(opened.firstCall.args[0], [doc.id, other.id]);
+    const offered = ((await pick.firstCall.args[0]) as { id: string }[]).map((item) => item.id);
+    assert.ok(!offered.includes(doc.id), 'the run itself is not offered');
+  });
 });

@@ -15,6 +15,7 @@ import { renderCapture } from './capture';
 import { CellsView } from './cells';
 import { renderError } from './error';
 import { renderArtifacts, renderDatasets } from './files';
+import { renderPromotions } from './promotions';
 import { Memo } from './memo';
 import { ParamsView } from './paramsView';
 import { renderTags } from './tags';
@@ -31,7 +32,16 @@ export interface UiState {
 }
 
 type SectionId =
-  'error' | 'cells' | 'metrics' | 'params' | 'tags' | 'output' | 'artifacts' | 'datasets' | 'capture';
+  | 'error'
+  | 'cells'
+  | 'metrics'
+  | 'params'
+  | 'tags'
+  | 'output'
+  | 'artifacts'
+  | 'promotions'
+  | 'datasets'
+  | 'capture';
 
 const SECTIONS: [SectionId, string][] = [
   ['error', 'Error'],
@@ -41,6 +51,7 @@ const SECTIONS: [SectionId, string][] = [
   ['tags', 'Tags'],
   ['output', 'Output'],
   ['artifacts', 'Artifacts'],
+  ['promotions', 'Promotions'],
   ['datasets', 'Datasets'],
   ['capture', 'Capture'],
 ];
@@ -141,6 +152,7 @@ export class DetailsApp {
         this.renderRun('all');
         this.output.update(this.model.outputTruncated, true);
         this.sections.cells.setHidden(true);
+        this.renderPromotions();
         break;
       case 'run':
         this.renderRun(new Set());
@@ -158,6 +170,9 @@ export class DetailsApp {
         break;
       case 'output':
         this.output.update(this.model.outputTruncated);
+        break;
+      case 'promotions':
+        this.renderPromotions();
         break;
       case 'none':
         break;
@@ -178,6 +193,16 @@ export class DetailsApp {
     this.memos.artifacts.update(run.artifacts);
     this.memos.error.update(run.error ?? null);
     this.output.setRunning(run.status === 'running');
+  }
+
+  private renderPromotions(): void {
+    const promotions = this.model.promotions;
+    renderPromotions(this.sections.promotions.body, promotions, {
+      promote: () => this.runCommand('runlog.promoteRun'),
+      retry: (promotionId) => this.post({ type: 'runCommand', command: 'runlog.retryPipeline', promotionId }),
+      copyDigest: (digest) => this.post({ type: 'copyDigest', digest }),
+    });
+    this.describe('promotions', promotions?.length ?? 0);
   }
 
   private renderMetrics(pointsChanged: ReadonlySet<string> | 'all'): void {

@@ -2,6 +2,7 @@
 // the page. The extension sends run documents already normalized by the core (normalizeRunDocument), so the page
 // checks only the shape of each message; the extension validates everything the page sends.
 import type { CellTimeline } from '../../src/core/notebooks/timeline';
+import type { PromotionEntry } from '../../src/core/promote/runPromotions';
 import type { RunDocument, RunStatus } from '../../src/core/store/types';
 import { COMMANDS } from '../../src/extension/commandIds';
 
@@ -40,7 +41,9 @@ export type ToDetailsWebview =
   /** Text appended to output.log since the last message. */
   | { type: 'appendOutput'; text: string }
   /** A notebook run's cell timeline (sent again when cells run). */
-  | { type: 'setCells'; timeline: CellTimeline };
+  | { type: 'setCells'; timeline: CellTimeline }
+  /** The run's promotions from the audit log, newest first (sent on load and again when the log grows). */
+  | { type: 'setPromotions'; promotions: PromotionEntry[] };
 
 /** Commands the details page may ask for; each is the same command the palette and the Runs view run. */
 export const DETAILS_COMMANDS = [
@@ -53,12 +56,16 @@ export const DETAILS_COMMANDS = [
   COMMANDS.rerunWithArguments,
   COMMANDS.promoteRun,
   COMMANDS.compareRuns,
+  COMMANDS.retryPipeline,
 ] as const;
 export type DetailsCommand = (typeof DETAILS_COMMANDS)[number];
 
 export type FromDetailsWebview =
   | { type: 'ready' }
-  | { type: 'runCommand'; command: DetailsCommand }
+  /** `promotionId` goes with (only) runlog.retryPipeline: which of this run's promotions to retry. */
+  | { type: 'runCommand'; command: DetailsCommand; promotionId?: string }
+  /** Copy a promotion's digest to the clipboard. */
+  | { type: 'copyDigest'; digest: string }
   | { type: 'openFile'; relativePath: string }
   /** Open this (notebook) run's notebook at the cell with this index. */
   | { type: 'openNotebookCell'; index: number };
@@ -74,7 +81,12 @@ export function isFromDetailsWebview(message: unknown): message is FromDetailsWe
     case 'ready':
       return true;
     case 'runCommand':
-      return DETAILS_COMMANDS.includes(message.command as DetailsCommand);
+      if (!DETAILS_COMMANDS.includes(message.command as DetailsCommand)) return false;
+      return message.command === COMMANDS.retryPipeline
+        ? isPromotionId(message.promotionId)
+        : message.promotionId === undefined;
+    case 'copyDigest':
+      return isDigest(message.digest);
     case 'openNotebookCell':
       return Number.isSafeInteger(message.index) && (message.index as number) >= 0;
     case 'openFile':
@@ -86,6 +98,53 @@ export function isFromDetailsWebview(message: unknown): message is FromDetailsWe
     default:
       return false;
   }
+}
+
+/** An audit id (a UUID; anything short and plain is accepted, the extension looks it up). */
+export function isPromotionId(value: unknown): value is string {
+  return typeof value === 'string' && /^[\w-]{1,100}$/.test(value);
+}
+
+export function isDigest(value: unknown): value is string {
+  return typeof value === 'string' && /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,256}$/.test(value);
+}
+
+const PROMOTION_ACTIONS = ['promote', 'rollback', 'override'];
+const optionalString = (value: unknown) => value === undefined || typeof value === 'string';
+
+/** The shape of one promotion as the page reads it (the extension built it from the audit log). */
+export function isPromotionEntry(value: unknown): value is PromotionEntry {
+  if (!isRecord(value)) return false;
+  const pipeline = value.pipeline;
+  return (
+    isPromotionId(value.id) &&
+    typeof value.at === 'string' &&
+    typeof value.user === 'string' &&
+    PROMOTION_ACTIONS.includes(value.action as string) &&
+    typeof value.repository === 'string' &&
+    typeof value.outcome === 'string' &&
+    typeof value.canRetry === 'boolean' &&
+    [value.target, value.version, value.alias, value.reference, value.error].every(optionalString) &&
+    (value.digest === undefined || isDigest(value.digest)) &&
+    Array.isArray(value.gates) &&
+    value.gates.every(
+      (g) =>
+        isRecord(g) &&
+        typeof g.expression === 'string' &&
+        typeof g.ok === 'boolean' &&
+        Array.isArray(g.details) &&
+        g.details.every((d) => typeof d === 'string'),
+    ) &&
+    (pipeline === undefined ||
+      (isRecord(pipeline) &&
+        typeof pipeline.type === 'string' &&
+        typeof pipeline.ok === 'boolean' &&
+        typeof pipeline.status === 'string' &&
+        typeof pipeline.message === 'string' &&
+        typeof pipeline.at === 'string' &&
+        typeof pipeline.runs === 'number' &&
+        optionalString(pipeline.url)))
+  );
 }
 
 function isView(value: unknown): value is RunDetailsView {
@@ -130,9 +189,13 @@ export function parseToDetailsWebview(message: unknown): ToDetailsWebview | unde
         Array.isArray(message.timeline.entries)
         ? (message as ToDetailsWebview)
         : undefined;
+    case 'setPromotions':
+      return Array.isArray(message.promotions) && message.promotions.every(isPromotionEntry)
+        ? (message as ToDetailsWebview)
+        : undefined;
     default:
       return undefined;
   }
 }
 
-export type { RunStatus };
+export type { PromotionEntry, RunStatus };

@@ -28,10 +28,28 @@ interface Action {
   title: string;
   primary?: boolean;
   onlyWhenRunning?: boolean;
+  /** hidden while the run is running (a running run cannot be promoted) */
+  onlyWhenEnded?: boolean;
 }
 
 const ACTIONS: Action[] = [
   { command: 'runlog.stopRun', label: 'Stop', title: 'Stop the run', primary: true, onlyWhenRunning: true },
+  {
+    command: 'runlog.promoteRun',
+    label: 'Promote…',
+    title: 'Push this run’s model to a registry, tag a version and trigger the pipeline',
+    onlyWhenEnded: true,
+  },
+  {
+    command: 'runlog.rerunWithArguments',
+    label: 'Re-run…',
+    title: 'Run the same command again, with other arguments',
+  },
+  {
+    command: 'runlog.compareRuns',
+    label: 'Compare With…',
+    title: 'Pick runs to compare this run with',
+  },
   { command: 'runlog.renameRun', label: 'Rename', title: 'Rename the run' },
   { command: 'runlog.tagRun', label: 'Tag', title: 'Add or change a tag' },
   { command: 'runlog.openRunOutput', label: 'Open Output', title: 'Open output.log in an editor' },
@@ -105,6 +123,7 @@ export class Header {
     for (const action of ACTIONS) {
       const button = this.buttons.get(action.command);
       if (button && action.onlyWhenRunning) button.hidden = !running;
+      if (button && action.onlyWhenEnded) button.hidden = running;
     }
     this.tick();
     // While running, the duration counts up here between the extension's updates.

@@ -1,7 +1,7 @@
 // The details webview's model and the reducer that applies the extension's messages to it. Pure logic (no DOM),
 // unit-tested in Node. The model is mutated in place (a metric can hold many thousands of points, copying them per
 // message would be wasteful); each message returns a ModelChange that tells the view what to redraw.
-import { parseToDetailsWebview, type PointTuple, type RunDetailsView } from './contract';
+import { parseToDetailsWebview, type PointTuple, type PromotionEntry, type RunDetailsView } from './contract';
 import type { CellTimeline } from '../../src/core/notebooks/timeline';
 import type { RunDocument } from '../../src/core/store/types';
 import { OutputTail } from './outputTail';
@@ -16,6 +16,8 @@ export interface DetailsModel {
   malformedPoints: number;
   /** A notebook run's cell timeline. */
   cells: CellTimeline | undefined;
+  /** The run's promotions from the audit log (undefined until the extension sent them). */
+  promotions: PromotionEntry[] | undefined;
 }
 
 export type ModelChange =
@@ -27,6 +29,7 @@ export type ModelChange =
   | { kind: 'points'; metrics: string[]; newMetrics: string[] }
   | { kind: 'output' }
   | { kind: 'cells' }
+  | { kind: 'promotions' }
   /** Nothing to do: an unknown or malformed message, or a live update before the first setRun. */
   | { kind: 'none'; reason: string };
 
@@ -38,6 +41,7 @@ export function createModel(): DetailsModel {
     outputTruncated: false,
     malformedPoints: 0,
     cells: undefined,
+    promotions: undefined,
   };
 }
 
@@ -85,6 +89,11 @@ export function applyMessage(model: DetailsModel, raw: unknown): ModelChange {
       if (!model.view) return { kind: 'none', reason: 'setCells before setRun' };
       model.cells = message.timeline;
       return { kind: 'cells' };
+    }
+    case 'setPromotions': {
+      if (!model.view) return { kind: 'none', reason: 'setPromotions before setRun' };
+      model.promotions = message.promotions;
+      return { kind: 'promotions' };
     }
   }
 }

@@ -68,15 +68,21 @@ export async function readAudit(storeRoot: string): Promise<AuditRecord[]> {
   }
   const records: AuditRecord[] = [];
   for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const value = JSON.parse(line) as AuditRecord;
-      if (value && typeof value.id === 'string' && typeof value.action === 'string') records.push(value);
-    } catch {
-      // a line cut off by a crash: the rest of the trail still reads
-    }
+    const record = parseAuditLine(line);
+    if (record) records.push(record);
   }
   return records;
+}
+
+/** One line of the trail, or undefined for a blank, torn or foreign line. */
+export function parseAuditLine(line: string): AuditRecord | undefined {
+  if (!line.trim()) return undefined;
+  try {
+    const value = JSON.parse(line) as AuditRecord;
+    return value && typeof value.id === 'string' && typeof value.action === 'string' ? value : undefined;
+  } catch {
+    return undefined; // a line cut off by a crash: the rest of the trail still reads
+  }
 }
 
 /** The latest state of each promotion/rollback: its lines merged in order. */

@@ -116,7 +116,9 @@ export function tarLayerSize(input: LayerInput): number | undefined {
 
 /** A deterministic tar of the input, streamed (one file open at a time, constant memory). */
 export function tarLayer(input: LayerInput): Readable {
-  const pack = tar.pack();
+  // tar-stream's default 16 KB buffer let a 1 MB chunk through only once the previous one was sent, so the next file
+  // read started only when the socket was free again: no read-ahead. A few chunks of buffer keep the socket fed.
+  const pack = tar.pack({ highWaterMark: 4 * 1024 * 1024 });
   const items = listTarItems(input);
   void (async () => {
     for (const item of items) {

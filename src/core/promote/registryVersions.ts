@@ -14,7 +14,8 @@ export interface RegistryVersion {
   created?: string;
   metrics: Record<string, number | string>;
   aliases: string[];
-  lastPipeline?: { ok: boolean; status: string; message: string; at: string };
+  /** `promotionId`: the audit id of the promotion or rollback it ran for (what Retry Pipeline takes) */
+  lastPipeline?: { ok: boolean; status: string; message: string; at: string; promotionId: string };
 }
 
 export async function listRegistryVersions(
@@ -40,6 +41,7 @@ export async function listRegistryVersions(
         status: last.pipeline.status,
         message: last.pipeline.message,
         at: last.at,
+        promotionId: last.id,
       };
     }
     result.push(version);

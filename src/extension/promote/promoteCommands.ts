@@ -96,8 +96,19 @@ export function registerPromoteCommands(ctx: RunlogContext): { flow: PromoteFlow
       await vscode.window.showTextDocument(document, { preview: true });
       return records.length;
     },
-    'runlog.retryPipeline': (promotionId?: string) =>
-      flow.retry(typeof promotionId === 'string' ? promotionId : undefined),
+    // From the palette (the latest failed one), the run details page (a promotion id) or a Registry view version
+    // whose last pipeline failed (the promotion that pipeline ran for).
+    'runlog.retryPipeline': (ref?: unknown) => {
+      if (typeof ref === 'string') return flow.retry(ref);
+      const node = ref as RegistryNode | undefined;
+      if (node && typeof node === 'object' && node.kind === 'version') {
+        const last = node.version.lastPipeline;
+        if (!last || last.ok)
+          throw new UserError(`The last pipeline of ${node.version.tag} did not fail: nothing to retry.`);
+        return flow.retry(last.promotionId);
+      }
+      return flow.retry(undefined);
+    },
   };
   for (const [id, handler] of Object.entries(commands)) ctx.registerCommand(id, handler);
   return { flow, registry };

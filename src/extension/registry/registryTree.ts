@@ -111,20 +111,23 @@ export class RegistryTree implements vscode.TreeDataProvider<RegistryNode> {
       .slice(0, 3)
       .map(([k, v]) => `${k}=${formatValue(v)}`)
       .join(' ');
+    const pipeline = version.lastPipeline;
+    const pipelineFailed = pipeline !== undefined && !pipeline.ok;
     item.description = [
       version.aliases.map((a) => `[${a}]`).join(' '),
+      pipelineFailed ? 'pipeline failed' : '',
       version.runName ?? version.runId,
       metrics,
       version.created?.slice(0, 10),
     ]
       .filter(Boolean)
       .join(' · ');
-    const pipeline = version.lastPipeline;
     item.iconPath = new vscode.ThemeIcon(
       pipeline ? (pipeline.ok ? 'pass' : 'error') : version.aliases.length ? 'tag' : 'versions',
       pipeline && !pipeline.ok ? new vscode.ThemeColor('testing.iconFailed') : undefined,
     );
-    item.contextValue = version.runId ? 'registryVersion.run' : 'registryVersion';
+    // registryVersion[.run][.pipelineFailed]: the menus offer Open Run and Retry Pipeline where they apply.
+    item.contextValue = `registryVersion${version.runId ? '.run' : ''}${pipelineFailed ? '.pipelineFailed' : ''}`;
     item.tooltip = new vscode.MarkdownString(
       [
         `**${version.tag}** of \`${target.registry}\``,

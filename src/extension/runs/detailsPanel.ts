@@ -2,6 +2,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatDuration, primaryMetric, runDuration } from '../../core/format';
 import { readCellRecords } from '../../core/notebooks/cells';
+import { auditFile } from '../../core/promote/audit';
+import { AuditTail } from '../../core/promote/auditTail';
+import { RunPromotions } from '../../core/promote/runPromotions';
 import { cellTimeline, type CellTimeline } from '../../core/notebooks/timeline';
 import { resolveInside } from '../../core/store/containment';
 import { diffDocuments } from '../../core/store/documentDiff';
@@ -11,6 +14,7 @@ import { OutputTail } from '../../core/store/outputReader';
 import type { MetricPoint, RunDocument } from '../../core/store/types';
 import { encodeNumber } from '../../core/store/values';
 import {
+  type DetailsCommand,
   isFromDetailsWebview,
   type FromDetailsWebview,
   type PointTuple,
@@ -85,6 +89,10 @@ export class RunDetailsPanel implements vscode.Disposable {
   private pumping: Promise<void> = Promise.resolve();
   /** Points sent since the page last loaded (tests compare it with the points on disk). */
   pointsSent = 0;
+  /** Follows the store's audit log: only appended lines are read. */
+  private readonly audit: AuditTail | undefined;
+  /** This run's promotions as last sent to the page (tests read it). */
+  readonly promotions: RunPromotions;
 
   constructor(
     private readonly ctx: RunlogContext,
@@ -117,6 +125,22 @@ export class RunDetailsPanel implements vscode.Disposable {
         if (event.affectsConfiguration('runlog.primaryMetric')) this.pump(false, true);
       }),
     );
+    // Promotions: the audit log of the store, appended by the editor and by the CLI alike.
+    this.promotions = new RunPromotions(doc.id);
+    const storeRoot = ctx.store?.root;
+    this.audit = storeRoot ? new AuditTail(storeRoot) : undefined;
+    if (storeRoot) {
+      const file = auditFile(storeRoot);
+      const watcher = this.host.own(
+        vscode.workspace.createFileSystemWatcher(
+          new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)),
+        ),
+      );
+      const changed = () => this.queue(() => this.sendPromotions(false));
+      this.host.own(watcher.onDidChange(changed));
+      this.host.own(watcher.onDidCreate(changed));
+      this.host.own(watcher.onDidDelete(changed));
+    }
   }
 
   get runId(): string {
@@ -134,8 +158,15 @@ export class RunDetailsPanel implements vscode.Disposable {
           this.queue(() => this.sendAll());
           return;
         case 'runCommand':
-          await vscode.commands.executeCommand(message.command, this.doc.id);
+          await this.runCommand(message.command, message.promotionId);
           return;
+        case 'copyDigest': {
+          if (!this.promotions.list().some((p) => p.digest === message.digest))
+            throw new UserError('That digest is not one of this run’s promotions.');
+          await vscode.env.clipboard.writeText(message.digest);
+          void vscode.window.setStatusBarMessage(`Copied ${message.digest}`, 3000);
+          return;
+        }
         case 'openFile': {
           const file = resolveInside(this.dir, message.relativePath);
           if (!file.ok) throw new UserError(`Runlog only opens files inside the run folder: ${file.reason}`);
@@ -151,6 +182,69 @@ export class RunDetailsPanel implements vscode.Disposable {
       }
     } catch (error) {
       this.ctx.reportError(error, `details ${message.type}`);
+    }
+  }
+
+  /** The page's buttons run the palette's commands on this run. */
+  private async runCommand(command: DetailsCommand, promotionId: string | undefined): Promise<void> {
+    switch (command) {
+      case COMMANDS.retryPipeline: {
+        const promotion = this.promotions.list().find((p) => p.id === promotionId);
+        if (!promotion?.canRetry)
+          throw new UserError(
+            'That promotion’s pipeline cannot be retried (it did not fail, or is not this run’s).',
+          );
+        await vscode.commands.executeCommand(command, promotion.id);
+        return;
+      }
+      case COMMANDS.compareRuns: {
+        // "Compare With…": this run and the runs the user picks, handed to the same command the Runs view uses.
+        const others = await this.pickRunsToCompare();
+        if (others.length > 0)
+          await vscode.commands.executeCommand(command, this.doc.id, [this.doc.id, ...others]);
+        return;
+      }
+      default:
+        await vscode.commands.executeCommand(command, this.doc.id);
+    }
+  }
+
+  private async pickRunsToCompare(): Promise<string[]> {
+    const index = await this.ctx.index();
+    const items = (index?.list() ?? []).flatMap((entry) =>
+      entry.kind === 'run' && entry.id !== this.doc.id
+        ? [
+            {
+              label: entry.doc.name,
+              description: `${entry.doc.experiment} · ${entry.doc.status} · ${entry.id}`,
+              id: entry.id,
+            },
+          ]
+        : [],
+    );
+    if (items.length === 0) throw new UserError('There is no other run to compare this run with.');
+    const picked = await vscode.window.showQuickPick(items, {
+      canPickMany: true,
+      placeHolder: `Compare ${this.doc.name} with…`,
+    });
+    return picked?.map((item) => item.id) ?? [];
+  }
+
+  /** The run's promotions: all on (re)load, then only when lines of this run were appended to the audit log. */
+  private async sendPromotions(all: boolean): Promise<void> {
+    if (!this.sent) return; // the page has not asked yet: its `ready` sends everything
+    if (!this.audit) {
+      if (all) this.host.post({ type: 'setPromotions', promotions: [] });
+      return;
+    }
+    if (all) {
+      this.audit.reset();
+      this.promotions.clear();
+    }
+    const { records, reset } = await this.audit.readNew();
+    if (reset) this.promotions.clear();
+    if (this.promotions.add(records) || reset || all) {
+      this.host.post({ type: 'setPromotions', promotions: this.promotions.list() });
     }
   }
 
@@ -177,6 +271,7 @@ export class RunDetailsPanel implements vscode.Disposable {
     });
     this.sentCells = -1;
     await this.sendCells();
+    await this.sendPromotions(true);
   }
 
   /** A notebook run's cell timeline, sent again only when more cells have run. */
