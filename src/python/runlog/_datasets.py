@@ -8,34 +8,21 @@ Stdlib only, Python >= 3.8. Hashing streams (constant memory); a stat cache (siz
 means unchanged files are not read again; a file that changes while it is read is read again, then reported.
 """
 
-import bisect
-import collections
-import csv
 import hashlib
-import io
-import itertools
 import json
-import math
 import os
 import time
-import zlib
 
-from . import _util
+from . import _tabular, _util
 
 SCHEMA = 1
-PROFILER = 1  # bump when profiles change meaning: cached profiles of an older profiler are recomputed
+PROFILER = 2  # bump when profiles change meaning: cached profiles of an older profiler are recomputed
 ROLES = ("train", "eval", "test", "input", "output")
 TABULAR = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
-CHUNK_BYTES = 1 << 20
-ROWS_PER_BATCH = 4096
-SAMPLE_TARGET = 8192  # values kept per numeric column for its quantiles (all of them when there are fewer)
-CATEGORY_CAP = 2000  # a column with more distinct values keeps no category counts (only a distinct estimate)
-TOP_CATEGORIES = 50
-KMV_K = 2048  # k-minimum-values sketch size: distinct estimates within ~2-3 %
-QUANTILES = 101  # 0th..100th percentile
+CHUNK_BYTES = 1 << 20  # read size of files that are only hashed (tabular files: _tabular.BLOCK_BYTES)
 ATTEMPTS = 3
-RACY_NS = 2_000_000_000
+RACY_NS = 2_000_000_000  # files modified this recently are not trusted to the stat cache (mtime granularity)
 PROFILE_MAX_MB_DEFAULT = 2048  # larger tabular files are hashed but not profiled (profiling runs at tens of MB/s)
 
 
@@ -43,7 +30,7 @@ def _profile_max_bytes():
     try:
         return int(float(os.environ.get("RUNLOG_PROFILE_MAX_MB", PROFILE_MAX_MB_DEFAULT)) * 1024 * 1024)
     except ValueError:
-        return PROFILE_MAX_MB_DEFAULT * 1024 * 1024  # files modified this recently are not trusted to the stat cache (mtime granularity)
+        return PROFILE_MAX_MB_DEFAULT * 1024 * 1024
 
 
 class DatasetError(Exception):
@@ -121,296 +108,51 @@ def _same(a, b):
 # ---------------------------------------------------------------------------------------------- hashing
 
 
-class _HashingReader(io.RawIOBase):
-    """A raw reader that hashes every byte it hands out, so a profile reads the same bytes the digest covers."""
-
-    def __init__(self, f, on_bytes):
-        self.f = f
-        self.h = hashlib.sha256()
-        self.n = 0
-        self.on_bytes = on_bytes
-
-    def readable(self):
-        return True
-
-    def readinto(self, b):
-        k = self.f.readinto(b)
-        if k:
-            self.h.update(memoryview(b)[:k])
-            self.n += k
-            if self.on_bytes:
-                self.on_bytes(k)
-        return k
-
-
 def _hash_and_profile(full, fmt, on_bytes):
-    """(hex, size, profile or None, stat at start) of one read of the file; raises _Changed if it changed meanwhile."""
+    """(hex, size, profile or None, stat at start) of one read of the file; raises _Changed if it changed meanwhile.
+
+    A tabular file is profiled from the very blocks that are hashed, so a profile describes the bytes of the digest.
+    """
     before = os.stat(full)
     profile = None
+    h = hashlib.sha256()
+    size = 0
     with open(full, "rb", buffering=0) as f:
-        reader = _HashingReader(f, on_bytes)
         if fmt:
-            buffered = io.BufferedReader(reader, CHUNK_BYTES)
-            text = io.TextIOWrapper(buffered, encoding="utf-8", errors="replace", newline="")
-            profile = _profile_jsonl(text) if fmt == "jsonl" else _profile_csv(text, "\t" if fmt == "tsv" else ",", fmt)
-            text.detach()  # keep the buffered reader open: the rest of the bytes must still be hashed
-            while buffered.read(CHUNK_BYTES):  # whatever the profiler did not need still counts for the digest
-                pass
+            done = [0]
+
+            def on_block(block):
+                h.update(block)
+                done[0] += len(block)
+                if on_bytes:
+                    on_bytes(len(block))
+
+            if fmt == "jsonl":
+                profile = _tabular.profile_jsonl(f.read, on_block)
+            else:
+                profile = _tabular.profile_csv(f.read, on_block, "\t" if fmt == "tsv" else ",", fmt)
+            size = done[0]
         else:
             buf = bytearray(CHUNK_BYTES)
-            while reader.readinto(buf):
-                pass
+            view = memoryview(buf)
+            readinto = f.readinto
+            while True:
+                k = readinto(buf)
+                if not k:
+                    break
+                h.update(view[:k])
+                size += k
+                if on_bytes:
+                    on_bytes(k)
         after_fd = os.fstat(f.fileno())
     after = os.stat(full)
-    if reader.n != before.st_size or not _same(before, after_fd) or not _same(before, after):
+    if size != before.st_size or not _same(before, after_fd) or not _same(before, after):
         raise _Changed()
-    return reader.h.hexdigest(), reader.n, profile, before
+    return h.hexdigest(), size, profile, before
 
 
 class _Changed(Exception):
     pass
-
-
-# ---------------------------------------------------------------------------------------------- profiles
-
-
-class _Column:
-    """Streaming statistics of one column. Numbers: exact min/max/mean, quantiles of a systematic sample.
-    Categories: exact counts while there are few, else a k-minimum-values distinct estimate."""
-
-    __slots__ = ("name", "count", "nulls", "kind", "integer", "lo", "hi", "total", "sample", "stride", "skip",
-                 "counts", "kmv", "kmv_bound")
-
-    def __init__(self, name):
-        self.name = name
-        self.count = 0
-        self.nulls = 0
-        self.kind = None  # "number" | "string" | "boolean" once values are seen
-        self.integer = True
-        self.lo = self.hi = None
-        self.total = 0.0
-        self.sample = []
-        self.stride = 1
-        self.skip = 0
-        self.counts = collections.Counter()
-        self.kmv = None
-        self.kmv_bound = 1 << 32
-
-    def add_numbers(self, nums):
-        if not nums:
-            return
-        lo, hi = min(nums), max(nums)
-        self.lo = lo if self.lo is None or lo < self.lo else self.lo
-        self.hi = hi if self.hi is None or hi > self.hi else self.hi
-        self.total += math.fsum(nums)
-        self.sample.extend(nums[self.skip::self.stride])
-        self.skip = (self.skip - len(nums)) % self.stride
-        while len(self.sample) > 2 * SAMPLE_TARGET:
-            # keep every other sampled value; the next value due is kept only if it falls on an even position
-            if len(self.sample) % 2:
-                self.skip += self.stride
-            self.sample = self.sample[::2]
-            self.stride *= 2
-
-    def drop_numbers(self):
-        self.lo = self.hi = None
-        self.total = 0.0
-        self.sample = []
-
-    def add_keys(self, keys):
-        """keys: the values as strings (for category shares and the distinct count)."""
-        if self.counts is not None:
-            self.counts.update(keys)
-            if len(self.counts) <= CATEGORY_CAP:
-                return
-            keys = list(self.counts)
-            self.counts = None
-            self.kmv = set()
-        # k minimum values of a 32-bit hash: only hashes below the current k-th smallest can matter (C-level
-        # sort and bisect, no per-value Python code)
-        hashes = sorted(set(map(zlib.crc32, map(str.encode, set(keys)))))
-        self.kmv.update(hashes[: bisect.bisect_left(hashes, self.kmv_bound)])
-        if len(self.kmv) > 2 * KMV_K:
-            kept = sorted(self.kmv)[:KMV_K]
-            self.kmv = set(kept)
-            self.kmv_bound = kept[-1] + 1
-
-    def result(self):
-        out = {"name": self.name, "type": self.kind or "empty", "count": self.count, "nulls": self.nulls}
-        if self.counts is not None:
-            out["distinct"] = len(self.counts)
-            out["distinctExact"] = True
-        elif len(self.kmv) < KMV_K:
-            out["distinct"] = len(self.kmv)
-            out["distinctExact"] = True
-        else:
-            kth = sorted(self.kmv)[KMV_K - 1]
-            out["distinct"] = int(round((KMV_K - 1) / ((kth + 1) / 4294967296.0)))
-            out["distinctExact"] = False
-        if self.kind == "number" and self.count:
-            out["integer"] = self.integer
-            out["min"] = self.lo
-            out["max"] = self.hi
-            out["mean"] = self.total / self.count
-            out["quantiles"] = _quantiles(sorted(self.sample))
-            out["sampled"] = self.stride > 1
-        if self.counts is not None:
-            top = self.counts.most_common(TOP_CATEGORIES)
-            out["top"] = [[value, n] for value, n in top]
-            out["otherCount"] = self.count - sum(n for _, n in top)
-        return _finite(out)
-
-
-def _finite(obj):
-    """NaN/inf become the strings the store uses for them (JSON has no such numbers)."""
-    for k, v in list(obj.items()):
-        if isinstance(v, float) and not math.isfinite(v):
-            obj[k] = _util.json_number(v)
-        elif isinstance(v, list) and v and isinstance(v[0], float):
-            obj[k] = [x if math.isfinite(x) else _util.json_number(x) for x in v]
-    return obj
-
-
-def _quantiles(values):
-    if not values:
-        return []
-    n = len(values)
-    out = []
-    for i in range(QUANTILES):
-        pos = i * (n - 1) / (QUANTILES - 1)
-        j = int(pos)
-        frac = pos - j
-        v = values[j] if frac == 0 or j + 1 >= n else values[j] + (values[j + 1] - values[j]) * frac
-        out.append(v)
-    return out
-
-
-def _profile_csv(text, delimiter, fmt):
-    reader = csv.reader(text, delimiter=delimiter)
-    header = next(reader, None)
-    profile = {"format": fmt, "rows": 0, "malformedRows": 0, "malformedExamples": [], "columns": []}
-    if header is None:
-        return profile
-    width = len(header)
-    columns = [_Column(name) for name in _unique_names(header)]
-    rows = 0
-    records = 0
-    malformed = 0
-    examples = profile["malformedExamples"]
-    while True:
-        batch = list(itertools.islice(reader, ROWS_PER_BATCH))
-        if not batch:
-            break
-        good = [r for r in batch if len(r) == width]
-        if len(good) != len(batch):
-            for i, r in enumerate(batch):
-                if r and len(r) != width:  # a blank line is neither a row nor malformed
-                    malformed += 1
-                    if len(examples) < 5:
-                        examples.append(records + i + 2)  # the line, when records are one line each
-        records += len(batch)
-        rows += len(good)
-        if not good:
-            continue
-        for col, values in zip(columns, zip(*good)):
-            nulls = values.count("")
-            present = [v for v in values if v] if nulls else values
-            col.nulls += nulls
-            col.count += len(present)
-            if not present:
-                continue
-            if col.kind in (None, "number"):
-                nums = None
-                if col.integer:
-                    try:
-                        nums = list(map(int, present))
-                    except ValueError:
-                        col.integer = False
-                if nums is None:
-                    try:
-                        nums = list(map(float, present))
-                    except ValueError:
-                        col.kind = "string"
-                        col.drop_numbers()
-                if nums is not None:
-                    col.kind = "number"
-                    col.add_numbers(nums)
-            col.add_keys(present)
-    profile["rows"] = rows
-    profile["malformedRows"] = malformed
-    profile["columns"] = [c.result() for c in columns]
-    return profile
-
-
-def _unique_names(header):
-    seen = collections.Counter()
-    names = []
-    for i, name in enumerate(header):
-        name = name or "column_%d" % (i + 1)
-        seen[name] += 1
-        names.append(name if seen[name] == 1 else "%s_%d" % (name, seen[name]))
-    return names
-
-
-def _profile_jsonl(text):
-    profile = {"format": "jsonl", "rows": 0, "malformedRows": 0, "malformedExamples": [], "columns": []}
-    columns = collections.OrderedDict()
-    line_no = 0
-    while True:
-        lines = list(itertools.islice(text, ROWS_PER_BATCH))
-        if not lines:
-            break
-        docs = []
-        for line in lines:
-            line_no += 1
-            if not line.strip():
-                continue
-            try:
-                doc = json.loads(line)
-            except ValueError:
-                doc = None
-            if not isinstance(doc, dict):
-                profile["malformedRows"] += 1
-                if len(profile["malformedExamples"]) < 5:
-                    profile["malformedExamples"].append(line_no)
-                continue
-            docs.append(doc)
-        for doc in docs:
-            for key in doc:
-                if key not in columns:
-                    col = _Column(key)
-                    col.nulls = profile["rows"]  # absent in the rows before
-                    columns[key] = col
-        profile["rows"] += len(docs)
-        for key, col in columns.items():
-            values = [d.get(key) for d in docs]
-            nulls = values.count(None)
-            present = [v for v in values if v is not None] if nulls else values
-            col.nulls += nulls
-            col.count += len(present)
-            if not present:
-                continue
-            types = set(map(type, present))
-            if types <= {int, float} and col.kind in (None, "number"):
-                col.kind = "number"
-                col.integer = col.integer and types == {int}
-                col.add_numbers(present)
-                keys = list(map(repr, present)) if col.counts is not None or col.kmv is not None else None
-            elif types == {bool} and col.kind in (None, "boolean"):
-                col.kind = "boolean"
-                keys = ["true" if v else "false" for v in present]
-            elif types == {str} and col.kind in (None, "string"):
-                col.kind = "string"
-                keys = present
-            else:
-                if col.kind == "number":
-                    col.drop_numbers()
-                col.kind = "string"
-                keys = [v if isinstance(v, str) else json.dumps(v, sort_keys=True) for v in present]
-            if keys is not None:
-                col.add_keys(keys)
-    profile["columns"] = [c.result() for c in columns.values()]
-    return profile
 
 
 # ---------------------------------------------------------------------------------------------- versions
@@ -512,6 +254,8 @@ def version(path, store, progress=None, profile=True):
             if prof.get("malformedRows"):
                 problems.append({"path": rel, "problem": "%d malformed rows (first at lines %s), left out of the profile"
                                  % (prof["malformedRows"], ", ".join(map(str, prof["malformedExamples"])))})
+            if prof.get("error"):
+                problems.append({"path": rel, "problem": prof["error"]})
     report.bytes += unchanged_bytes
     report.files += unchanged_files
     report._maybe(force=True)
