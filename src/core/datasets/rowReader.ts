@@ -48,7 +48,7 @@ export function readRows(path: string, format: TabularProfile['format']): RowStr
 
 /** Records of CSV text (fields as strings), across chunk boundaries. */
 export async function* csvRecords(
-  chunks: AsyncIterable<string>,
+  chunks: AsyncIterable<string> | Iterable<string>,
   delimiter: string,
 ): AsyncGenerator<string[]> {
   let record: string[] = [];

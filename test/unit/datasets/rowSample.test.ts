@@ -12,10 +12,7 @@ const repo = join(__dirname, '..', '..', '..');
 
 async function records(chunks: string[]): Promise<string[][]> {
   const out: string[][] = [];
-  async function* gen() {
-    yield* chunks;
-  }
-  for await (const r of csvRecords(gen(), ',')) out.push(r);
+  for await (const r of csvRecords(chunks, ',')) out.push(r);
   return out;
 }
 
