@@ -137,6 +137,23 @@ describe('row samples of two versions of a tabular file', () => {
     assert.deepEqual(noKey.keyCandidates, ['x', 'y']);
   });
 
+  it('samples JSON Lines rows by key, values as JSON text and null as empty', async () => {
+    const rows = await sample(
+      version('a/t.jsonl', '{"id": 1, "v": [1]}\n{"id": 2, "v": "x"}\nnot json\n'),
+      version('b/t.jsonl', '{"id": 1, "v": [1, 2]}\n{"id": 3, "v": null}\n'),
+    );
+    assert.equal(rows.key, 'id');
+    assert.deepEqual(rows.counts, { added: 1, removed: 1, changed: 1, unchanged: 0, duplicateKeys: 0 });
+    assert.deepEqual(rows.changed[0], {
+      key: '1',
+      a: { id: '1', v: '[1]' },
+      b: { id: '1', v: '[1,2]' },
+      changed: ['v'],
+    });
+    assert.deepEqual(rows.added[0].values, { id: '3', v: '' });
+    assert.deepEqual(rows.removed[0].values, { id: '2', v: 'x' });
+  });
+
   it('reports duplicate keys and compares rows on the columns both versions have', async () => {
     const rows = await sample(
       version('a/t.csv', 'id,v,gone\n1,a,x\n1,b,x\n2,c,x\n'),
