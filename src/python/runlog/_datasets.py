@@ -16,7 +16,7 @@ import operator
 import os
 import time
 
-from . import _tabular, _util
+from . import _util
 
 SCHEMA = 1
 PROFILER = 2  # bump when profiles change meaning: cached profiles of an older profiler are recomputed
@@ -75,49 +75,67 @@ def _walk(root, problems):
     """Files below root as sorted [(relative posix path, (size, mtime ns, inode))]; follows symlinks, never in a loop.
 
     Only the three numbers of each stat are kept (a stat result is ten times their size: 100,000 of them cost
-    more in page faults than the stat calls themselves)."""
+    more in page faults than the stat calls themselves). Where the OS allows, a folder is listed through its
+    descriptor, so each stat is an fstatat relative to it, as find does (a fifth less system time than stat of
+    the whole path)."""
     found = []
     seen = set()
     stack = [(root, "")]
     while stack:
         folder, prefix = stack.pop()
+        fd = None
         try:
-            st = os.stat(folder)
-            key = (st.st_dev, st.st_ino)
-            if key in seen:
-                problems.append({"path": prefix.rstrip("/") or ".", "problem": "symlink loop (folder already included), skipped"})
-                continue
-            seen.add(key)
-            with os.scandir(folder) as it:
-                entries = list(it)
-        except OSError as e:
-            problems.append({"path": prefix.rstrip("/") or ".", "problem": "cannot read folder: %s" % (e.strerror or e)})
-            continue
-        try:
-            # the usual folder in C-level maps (no Python code per file); any error: the careful loop below
-            files = list(filter(os.DirEntry.is_file, entries))
-            listed = list(zip(map(prefix.__add__, map(_NAME, files)), map(_STAT_KEY, map(os.DirEntry.stat, files))))
-            found.extend(listed)
-            if len(files) == len(entries):
-                continue
-            entries = [e for e in entries if not e.is_file()]
-        except OSError:
-            pass
-        for entry in entries:
-            rel = prefix + entry.name
             try:
-                if entry.is_dir():
-                    if entry.name == ".runlog" and not entry.is_symlink():
-                        continue  # a store inside the dataset is not data (and changes while we write to it)
-                    stack.append((entry.path, rel + "/"))
-                elif entry.is_file():
-                    found.append((rel, _STAT_KEY(entry.stat())))
-                elif entry.is_symlink():
-                    problems.append({"path": rel, "problem": "broken symbolic link, skipped"})
+                if _SCANDIR_FD:
+                    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+                    st = os.fstat(fd)
+                else:
+                    st = os.stat(folder)
+                key = (st.st_dev, st.st_ino)
+                if key in seen:
+                    problems.append({"path": prefix.rstrip("/") or ".",
+                                     "problem": "symlink loop (folder already included), skipped"})
+                    continue
+                seen.add(key)
+                with os.scandir(folder if fd is None else fd) as it:
+                    entries = list(it)
             except OSError as e:
-                problems.append({"path": rel, "problem": "cannot read: %s" % (e.strerror or e)})
+                problems.append({"path": prefix.rstrip("/") or ".", "problem": "cannot read folder: %s" % (e.strerror or e)})
+                continue
+            _list_folder(folder, prefix, entries, found, stack, problems)
+        finally:
+            if fd is not None:
+                os.close(fd)  # after the entries' stat calls, which are relative to it
     found.sort()  # by relative path
     return found
+
+
+_SCANDIR_FD = os.scandir in os.supports_fd and hasattr(os, "O_DIRECTORY")
+
+
+def _list_folder(folder, prefix, entries, found, stack, problems):
+    try:
+        # the usual folder in C-level maps (no Python code per file); any error: the careful loop below
+        files = list(filter(os.DirEntry.is_file, entries))
+        found.extend(list(zip(map(prefix.__add__, map(_NAME, files)), map(_STAT_KEY, map(os.DirEntry.stat, files)))))
+        if len(files) == len(entries):
+            return
+        entries = [e for e in entries if not e.is_file()]
+    except OSError:
+        pass
+    for entry in entries:
+        rel = prefix + entry.name
+        try:
+            if entry.is_dir():
+                if entry.name == ".runlog" and not entry.is_symlink():
+                    continue  # a store inside the dataset is not data (and changes while we write to it)
+                stack.append((os.path.join(folder, entry.name), rel + "/"))
+            elif entry.is_file():
+                found.append((rel, _STAT_KEY(entry.stat())))
+            elif entry.is_symlink():
+                problems.append({"path": rel, "problem": "broken symbolic link, skipped"})
+        except OSError as e:
+            problems.append({"path": rel, "problem": "cannot read: %s" % (e.strerror or e)})
 
 
 def _same(a, b):
@@ -145,6 +163,8 @@ def _hash_and_profile(full, fmt, on_bytes):
                 done[0] += len(block)
                 if on_bytes:
                     on_bytes(len(block))
+
+            from . import _tabular  # imported when needed: a re-check of plain files starts faster
 
             if fmt == "jsonl":
                 profile = _tabular.profile_jsonl(f.read, on_block)
@@ -240,21 +260,24 @@ def _version(path, store, progress, profile, want_manifest):
     # digests of the files last hashed. A re-check of unchanged files is one string comparison of all signatures;
     # otherwise one dict lookup per file. No Python code runs per file on either way.
     sigs = list(map(_SIGNATURE.__mod__, files))
-    cached_text, cached_digests = _load_stat_cache(cache_file, root)
+    cached_text, cached_digests, cached_folder_digest = _load_stat_cache(cache_file, root)
     sig_text = "\0".join(sigs)
-    all_paths = [f[0] for f in files]
-    report = _Progress(progress, sum(f[1][0] for f in files), len(files))
+    all_paths = list(map(_FIRST, files))
+    all_sizes = list(map(_FIRST, map(_SECOND, files)))
+    report = _Progress(progress, sum(all_sizes), len(files))
+    unchanged = False
     paths, sizes, digests = [], [], []
     new_sigs, new_digests = [], []
     profiles = {}
     if files and sig_text == cached_text:
         hits = cached_digests
+        unchanged = True
     else:
         hits = list(map(dict(zip(_split_signatures(cached_text), cached_digests)).get, sigs))
     if None not in hits and not (profile and _any_tabular(all_paths)):
         # the fast path of a re-check: nothing changed, nothing to read
         paths = all_paths
-        sizes = [f[1][0] for f in files]
+        sizes = all_sizes
         digests = new_digests = hits
         new_sigs = sigs
         report.bytes, report.files = report.total_bytes, len(files)
@@ -308,7 +331,9 @@ def _version(path, store, progress, profile, want_manifest):
                 if prof.get("error"):
                     problems.append({"path": rel, "problem": prof["error"]})
     report._maybe(force=True)
-    if is_folder:
+    if is_folder and unchanged and cached_folder_digest and new_digests is cached_digests:
+        digest = cached_folder_digest  # the same paths and digests as when the cache was saved
+    elif is_folder:
         lines = "".join(map("%s\0%s\n".__mod__, zip(paths, digests)))
         digest = hashlib.sha256(lines.encode("utf-8", "surrogateescape")).hexdigest()
     elif digests:
@@ -334,13 +359,17 @@ def _version(path, store, progress, profile, want_manifest):
         record["manifest"] = [{"path": p, "size": n, "digest": d} for p, n, d in zip(paths, sizes, digests)]
     if write:
         _write_json(target, record)
-    if new_digests != cached_digests or "\0".join(new_sigs) != cached_text:
-        _save_stat_cache(cache_file, root, new_sigs, new_digests)
+    if new_digests != cached_digests or "\0".join(new_sigs) != cached_text or digest != cached_folder_digest:
+        # the folder digest is kept when the cache covers every file (none too recent to trust)
+        whole = is_folder and len(new_sigs) == len(files) == len(paths)
+        _save_stat_cache(cache_file, root, new_sigs, new_digests, digest if whole else "-")
     return record
 
 
 _STAT_KEY = operator.attrgetter("st_size", "st_mtime_ns", "st_ino")
-_STAT_CACHE_MAGIC = "runlog-stat-cache-2"
+_FIRST = operator.itemgetter(0)
+_SECOND = operator.itemgetter(1)
+_STAT_CACHE_MAGIC = "runlog-stat-cache-3"
 _SIGNATURE = "%s\0%r"  # (path, (size, mtime ns, inode))
 
 
@@ -350,21 +379,23 @@ def _any_tabular(paths):
 
 
 def _load_stat_cache(cache_file, root):
-    """(signatures joined by NUL, digests) of the files hashed at root before, in path order, or ("", []).
+    """(signatures joined by NUL, digests, folder digest or None) of the files hashed at root before, in path order.
 
-    The file: magic and root, the signatures and the digests, each section NUL-separated (file names cannot hold
-    NUL; no field is empty) and the sections separated by two NULs: loading is a read and two splits.
+    The file: magic, root and the folder digest (when the cache covers every file, else "-"), the signatures, and
+    the digests, each section NUL-separated (file names cannot hold NUL; no field is empty) and the sections
+    separated by two NULs: loading is a read and two splits.
     """
     try:
         with open(cache_file, "rb") as f:
             sections = f.read().decode("utf-8", "surrogateescape").split("\0\0")
-        if len(sections) == 3 and sections[0] == _STAT_CACHE_MAGIC + "\0" + root:
+        header = sections[0].split("\0")
+        if len(sections) == 3 and len(header) == 3 and header[:2] == [_STAT_CACHE_MAGIC, root]:
             digests = sections[2].split("\0")
             if sections[1].count("\0") == 2 * len(digests) - 1:
-                return sections[1], digests
+                return sections[1], digests, header[2] if len(header[2]) == 64 else None
     except (OSError, ValueError):
         pass
-    return "", []
+    return "", [], None
 
 
 def _split_signatures(text):
@@ -372,10 +403,11 @@ def _split_signatures(text):
     return map("%s\0%s".__mod__, zip(fields[0::2], fields[1::2]))
 
 
-def _save_stat_cache(cache_file, root, sigs, digests):
+def _save_stat_cache(cache_file, root, sigs, digests, folder_digest):
     if not sigs:
         return
-    text = "\0\0".join((_STAT_CACHE_MAGIC + "\0" + root, "\0".join(sigs), "\0".join(digests)))
+    header = "\0".join((_STAT_CACHE_MAGIC, root, folder_digest))
+    text = "\0\0".join((header, "\0".join(sigs), "\0".join(digests)))
     try:
         os.makedirs(os.path.dirname(cache_file), exist_ok=True)
         _util.replace_file(cache_file, text.encode("utf-8", "surrogateescape"))

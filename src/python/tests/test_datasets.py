@@ -117,7 +117,7 @@ class StatCacheTest(DatasetsTestCase):
         root = self.data({"a.bin": b"aaa", "b.bin": b"bbb"})
         first = _datasets.version(root, self.store)
         cache = _datasets._cache_path(self.store, root)
-        for content in (b"garbage", b"", b"runlog-stat-cache-2\0/elsewhere\0\0a.bin\0(3, 1, 1)\0\0" + b"0" * 64):
+        for content in (b"garbage", b"", b"runlog-stat-cache-3\0/elsewhere\0-\0\0a.bin\0(3, 1, 1)\0\0" + b"0" * 64):
             with open(cache, "wb") as f:
                 f.write(content)
             real = _datasets._hash_and_profile
