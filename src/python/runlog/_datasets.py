@@ -6,6 +6,7 @@ store, content-addressed (datasets/sha256/<hex>.json), so two versions can be co
 
 Stdlib only, Python >= 3.8. Hashing streams (constant memory); a stat cache (size, mtime, inode) per dataset root
 means unchanged files are not read again; a file that changes while it is read is read again, then reported.
+Tabular profiles are computed in the same read, by _tabular.py.
 """
 
 import gc
