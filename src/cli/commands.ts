@@ -39,6 +39,8 @@ export interface Options {
   /** The folder the command was run from (INIT_CWD under npx/npm exec, which change the working folder). */
   cwd?: string;
   all?: boolean;
+  /** `datasets diff --key COLUMN`: the key column of the row sample. */
+  key?: string;
 }
 export interface Out {
   write(text: string): unknown;

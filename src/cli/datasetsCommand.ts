@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { buildCatalog } from '../core/datasets/catalog';
 import { diffVersions, type DatasetDiff } from '../core/datasets/diff';
+import { addRowSamples, type RowSample } from '../core/datasets/rowSample';
 import { shortDigest } from '../core/datasets/digests';
 import { looksLikeDigest, resolveVersionReference, VersionReferenceError } from '../core/datasets/references';
 import { addParquetProfiles } from '../core/datasets/parquetAttach';
@@ -14,7 +15,10 @@ import type { RunDocument } from '../core/store/types';
 import { CliError, openStore, table, type Command } from './commands';
 
 export const datasetsUsage = `  datasets ls [--json]                 datasets by name, with their versions and the runs that used them
-  datasets diff <a> <b> [--json]       what changed between two versions: files, tabular profiles, drift
+  datasets diff <a> <b> [--key COLUMN] [--json]
+                                       what changed between two versions: files, tabular profiles, drift,
+                                       and up to 20 added/removed/changed rows by a key column (found, or
+                                       --key) when both versions' content is still on disk
                                        (a version: sha256:<hex>, a unique hex prefix of 8+ digits,
                                        <run>:<dataset name>, or a path, which is versioned first)`;
 
@@ -57,6 +61,10 @@ const diff: Command = async (args, options, out) => {
   const store = openStore(options);
   const datasets = new DatasetStore(store.root);
   const runs = await loadRuns(store);
+  // where each version's content may still be: the paths it was logged or tracked from (and paths given here)
+  const roots = new Map<string, string[]>();
+  for (const d of buildCatalog(runs, datasets.readTracked()))
+    for (const v of d.versions) roots.set(v.digest, [...(roots.get(v.digest) ?? []), ...v.paths]);
   const known = [
     ...datasets.listVersionDigests(),
     ...runs.flatMap((r) => r.datasets.map((d) => d.digest)),
@@ -75,6 +83,7 @@ const diff: Command = async (args, options, out) => {
       });
       const problems = await addParquetProfiles(datasets, result.digest, result.path);
       for (const p of problems) process.stderr.write(`runlog: ${reference}: ${p.path}: ${p.problem}\n`);
+      roots.set(result.digest, [result.path, ...(roots.get(result.digest) ?? [])]);
       return result.digest;
     }
     try {
@@ -91,7 +100,13 @@ const diff: Command = async (args, options, out) => {
   const [a, b] = [await resolve(args[0]), await resolve(args[1])];
   let result: DatasetDiff;
   try {
-    result = diffVersions(datasets.readVersion(a), datasets.readVersion(b));
+    const [ra, rb] = [datasets.readVersion(a), datasets.readVersion(b)];
+    result = diffVersions(ra, rb);
+    if (options.key !== undefined && result.tabular.length === 0)
+      throw new CliError('--key applies to tabular files in both versions, and these versions have none');
+    const keys =
+      options.key !== undefined ? Object.fromEntries(result.tabular.map((t) => [t.path, options.key!])) : {};
+    result = await addRowSamples(result, ra, rb, { a: roots.get(a) ?? [], b: roots.get(b) ?? [] }, { keys });
   } catch (error) {
     if (error instanceof VersionUnavailableError) throw new Error(error.message);
     throw error;
@@ -165,8 +180,50 @@ export function describeDiff(d: DatasetDiff): string {
           .split('\n')
           .map((line) => `  ${line}`),
       );
+    if (t.rows) lines.push(...describeRows(t.rows));
   }
   return lines.join('\n') + '\n';
+}
+
+/** The row sample of one file: counts, then the sampled rows as `+` added, `-` removed, `~` changed. */
+export function describeRows(r: RowSample): string[] {
+  const lines = [''];
+  if (!r.counts) {
+    lines.push(`  rows: ${r.note ?? 'no sample'}`);
+    if (r.keyCandidates.length && !r.key)
+      lines.push(`  (--key COLUMN, one of: ${r.keyCandidates.join(', ')})`);
+    return lines;
+  }
+  const c = r.counts;
+  lines.push(
+    `  rows by ${r.key} (${r.keySource === 'chosen' ? 'chosen' : 'found'}): ${c.added} added, ${c.removed} removed, ` +
+      `${c.changed} changed, ${c.unchanged} unchanged` +
+      (c.added > r.limit || c.removed > r.limit || c.changed > r.limit
+        ? ` (showing at most ${r.limit} of each)`
+        : ''),
+  );
+  if (r.note) lines.push(`  note: ${r.note}`);
+  const cells = (row: Record<string, string>) => r.columns.map((col) => oneLine(row[col] ?? ''));
+  const body: string[][] = [
+    ...r.added.map((x) => ['+', ...cells(x.values)]),
+    ...r.removed.map((x) => ['-', ...cells(x.values)]),
+    ...r.changed.flatMap((x) => [
+      [
+        '~',
+        ...r.columns.map((col) =>
+          x.changed.includes(col) ? `${x.a[col] ?? ''} → ${x.b[col] ?? ''}` : (x.b[col] ?? ''),
+        ),
+      ],
+    ]),
+  ];
+  if (body.length)
+    lines.push(
+      ...table(['', ...r.columns], body)
+        .trimEnd()
+        .split('\n')
+        .map((line) => `  ${line}`),
+    );
+  return lines;
 }
 
 const fmt = (value: number) => (Number.isInteger(value) ? String(value) : value.toPrecision(4));
@@ -177,3 +234,5 @@ export const datasets: Command = async (args, options, out) => {
   if (sub === 'diff') return diff(rest, options, out);
   throw new CliError(`datasets needs ls or diff${sub ? `, not "${sub}"` : ''}\n\n${datasetsUsage}`);
 };
+
+const oneLine = (text: string) => text.replace(/\r?\n|\r/g, '↵');

@@ -14,6 +14,7 @@ async function main(argv: string[]): Promise<number> {
       all: { type: 'boolean', default: false },
       format: { type: 'string' },
       output: { type: 'string', short: 'o' },
+      key: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', default: false },
     },

@@ -81,6 +81,54 @@ describe('Dataset versions', function () {
     datasets.panels.get(first.digest, second.digest)!.dispose();
   });
 
+  it('shows a sample of added, removed and changed rows when both versions are on disk, by a chosen key too', async () => {
+    const { datasets } = await api();
+    sandbox.stub(vscode.window, 'showInputBox').resolves('it-rows');
+    const dir = path.join(folder(), 'rows');
+    fs.mkdirSync(dir, { recursive: true });
+    const [one, two] = [path.join(dir, 'v1.csv'), path.join(dir, 'v2.csv')];
+    fs.writeFileSync(one, 'id,city,score\n1,Oslo,10\n2,Lima,20\n3,Pune,30\n');
+    fs.writeFileSync(two, 'id,city,score\n1,Oslo,10\n2,Lima,25\n4,Kyiv,40\n');
+    const a = await vscode.commands.executeCommand<VersionResult>(
+      'runlog.trackDataset',
+      vscode.Uri.file(one),
+    );
+    const b = await vscode.commands.executeCommand<VersionResult>(
+      'runlog.trackDataset',
+      vscode.Uri.file(two),
+    );
+    await vscode.commands.executeCommand('runlog.compareDatasetVersions', a.digest, b.digest);
+    const rowsShown = async (keySource: string) => {
+      const shown = await until(`the row sample (${keySource} key) sent to the page`, () => {
+        const sent = datasets.panels.lastSent(a.digest, b.digest);
+        return sent?.type === 'show' && sent.view.diff.tabular[0]?.rows?.keySource === keySource
+          ? sent
+          : undefined;
+      });
+      return shown.type === 'show' ? shown.view.diff.tabular[0].rows! : assert.fail('not shown');
+    };
+    const byId = await rowsShown('found');
+    assert.equal(byId.key, 'id');
+    assert.deepEqual(byId.counts, { added: 1, removed: 1, changed: 1, unchanged: 1, duplicateKeys: 0 });
+    assert.deepEqual(byId.added[0].values, { id: '4', city: 'Kyiv', score: '40' });
+    assert.deepEqual(byId.removed[0].values, { id: '3', city: 'Pune', score: '30' });
+    assert.deepEqual(
+      [byId.changed[0].key, byId.changed[0].a.score, byId.changed[0].b.score, byId.changed[0].changed],
+      ['2', '20', '25', ['score']],
+    );
+    assert.deepEqual(byId.keyCandidates.slice(0, 1), ['id']);
+    // the page's key picker: a message through the panel's contract, answered with the sample by that key
+    const host = datasets.panels.get(a.digest, b.digest)!;
+    assert.equal(host.receive({ type: 'chooseKey', path: byId.path, key: 'city' }), true);
+    const byCity = await rowsShown('chosen');
+    assert.equal(byCity.key, 'city');
+    assert.deepEqual(
+      [byCity.added.map((r) => r.key), byCity.removed.map((r) => r.key), byCity.changed.map((r) => r.key)],
+      [['Kyiv'], ['Pune'], ['Lima']],
+    );
+    host.dispose();
+  });
+
   it('refuses a dataset outside the workspace and names the setting that allows it', async () => {
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'runlog-outside-'));
     try {

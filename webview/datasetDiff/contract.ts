@@ -18,7 +18,10 @@ export type ToDatasetDiffWebview =
 export const DATASET_DIFF_COMMANDS = ['runlog.compareDatasetVersions', 'runlog.copyDatasetDigest'] as const;
 
 export type FromDatasetDiffWebview =
-  { type: 'ready' } | { type: 'runCommand'; command: (typeof DATASET_DIFF_COMMANDS)[number]; args: string[] };
+  | { type: 'ready' }
+  | { type: 'runCommand'; command: (typeof DATASET_DIFF_COMMANDS)[number]; args: string[] }
+  /** The key column of a tabular file's row sample (`path`: the file in the newer version). */
+  | { type: 'chooseKey'; path: string; key: string };
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
@@ -27,6 +30,14 @@ export function isFromDatasetDiffWebview(m: unknown): m is FromDatasetDiffWebvie
   if (typeof m !== 'object' || m === null) return false;
   const message = m as Record<string, unknown>;
   if (message.type === 'ready') return true;
+  if (message.type === 'chooseKey')
+    return (
+      typeof message.path === 'string' &&
+      typeof message.key === 'string' &&
+      message.path.length <= 4096 &&
+      message.key.length > 0 &&
+      message.key.length <= 1024
+    );
   if (message.type !== 'runCommand') return false;
   const args = message.args;
   if (!(DATASET_DIFF_COMMANDS as readonly unknown[]).includes(message.command) || !Array.isArray(args))

@@ -20,7 +20,11 @@ startPage<ToDatasetDiffWebview, FromDatasetDiffWebview, undefined>(
       if (message.type === 'error') root.replaceChildren(renderError(message.message));
       else
         root.replaceChildren(
-          renderDiff(message.view, (command, args) => post({ type: 'runCommand', command, args })),
+          renderDiff(
+            message.view,
+            (command, args) => post({ type: 'runCommand', command, args }),
+            (path, key) => post({ type: 'chooseKey', path, key }),
+          ),
         );
     },
   },

@@ -1,9 +1,12 @@
 import type { ColumnDiff, DatasetDiff, FileChange, TabularDiff } from '../../src/core/datasets/diff';
 import { h } from '../shared/dom';
 import { formatBytes } from '../shared/format';
+import type { RowSample } from '../../src/core/datasets/rowSample';
 import type { DATASET_DIFF_COMMANDS, DatasetDiffView } from './contract';
 
 type Run = (command: (typeof DATASET_DIFF_COMMANDS)[number], args: string[]) => void;
+/** Asks the extension for the row sample of a file by another key column. */
+type ChooseKey = (path: string, key: string) => void;
 
 const short = (digest: string) => digest.replace(/^sha256:/, '').slice(0, 12);
 const num = (value: number | undefined, digits = 4) =>
@@ -18,7 +21,11 @@ export function renderError(message: string): HTMLElement {
   return h('div', { class: 'error', attrs: { role: 'alert' } }, message);
 }
 
-export function renderDiff(view: DatasetDiffView, run: Run): HTMLElement {
+export function renderDiff(
+  view: DatasetDiffView,
+  run: Run,
+  chooseKey: ChooseKey = () => undefined,
+): HTMLElement {
   const d = view.diff;
   return h(
     'main',
@@ -27,7 +34,7 @@ export function renderDiff(view: DatasetDiffView, run: Run): HTMLElement {
     summary(d),
     drift(d),
     files(d, view.filesOmitted),
-    ...d.tabular.map((t) => tabular(t)),
+    ...d.tabular.map((t) => tabular(t, chooseKey)),
   );
 }
 
@@ -175,7 +182,7 @@ function sizes(f: FileChange): string {
   return formatBytes(f.sizeB ?? f.sizeA ?? 0);
 }
 
-function tabular(t: TabularDiff): HTMLElement {
+function tabular(t: TabularDiff, chooseKey: ChooseKey): HTMLElement {
   const notes: string[] = [];
   if (t.columnsAdded.length) notes.push(`Columns added: ${t.columnsAdded.join(', ')}`);
   if (t.columnsRemoved.length) notes.push(`Columns removed: ${t.columnsRemoved.join(', ')}`);
@@ -217,6 +224,80 @@ function tabular(t: TabularDiff): HTMLElement {
       h('tbody', null, ...t.columns.map((c) => columnRow(c))),
     ),
     ...t.columns.filter((c) => c.shares?.length).map((c) => shares(c)),
+    t.rows ? rowSample(t.rows, chooseKey) : null,
+  );
+}
+
+/** Added, removed and changed rows by key (after the column detail), with a picker for the key column. */
+function rowSample(r: RowSample, chooseKey: ChooseKey): HTMLElement {
+  const picker = r.keyCandidates.length
+    ? h(
+        'label',
+        { class: 'key-picker' },
+        'Key column ',
+        h(
+          'select',
+          {
+            attrs: { 'aria-label': `Key column of ${r.path}` },
+            on: { change: (e) => chooseKey(r.path, (e.target as HTMLSelectElement).value) },
+          },
+          r.key ? null : h('option', { attrs: { value: '', selected: true, disabled: true } }, '(choose)'),
+          ...r.keyCandidates.map((k) => h('option', { attrs: { value: k, selected: k === r.key } }, k)),
+        ),
+      )
+    : null;
+  const c = r.counts;
+  const summaryText = c
+    ? `${c.added.toLocaleString()} added, ${c.removed.toLocaleString()} removed, ${c.changed.toLocaleString()} changed, ` +
+      `${c.unchanged.toLocaleString()} unchanged (by ${r.key}, ${r.keySource === 'chosen' ? 'chosen' : 'found'}` +
+      `${c.added > r.limit || c.removed > r.limit || c.changed > r.limit ? `; at most ${r.limit} of each shown` : ''})`
+    : '';
+  const cell = (text: string | undefined, cls = '') => h('td', cls ? { class: cls } : null, text ?? '');
+  const body = [
+    ...r.added.map((x) =>
+      h(
+        'tr',
+        { class: 'added' },
+        h('td', { class: 'mark added', title: 'added' }, '+'),
+        ...r.columns.map((col) => cell(x.values[col])),
+      ),
+    ),
+    ...r.removed.map((x) =>
+      h(
+        'tr',
+        { class: 'removed' },
+        h('td', { class: 'mark deleted', title: 'removed' }, '−'),
+        ...r.columns.map((col) => cell(x.values[col])),
+      ),
+    ),
+    ...r.changed.map((x) =>
+      h(
+        'tr',
+        { class: 'changed' },
+        h('td', { class: 'mark modified', title: 'changed' }, '~'),
+        ...r.columns.map((col) =>
+          x.changed.includes(col)
+            ? cell(`${x.a[col] ?? ''} → ${x.b[col] ?? ''}`, 'changed-cell')
+            : cell(x.b[col]),
+        ),
+      ),
+    ),
+  ];
+  return h(
+    'section',
+    { class: 'rows', attrs: { 'aria-label': `Rows of ${r.path}` } },
+    h('h3', null, 'Rows'),
+    picker,
+    summaryText ? h('p', { class: 'row-counts' }, summaryText) : null,
+    r.note ? h('p', { class: 'note' }, r.note) : null,
+    body.length
+      ? h(
+          'table',
+          { class: 'row-sample' },
+          h('thead', null, h('tr', null, h('th', null, ''), ...r.columns.map((col) => h('th', null, col)))),
+          h('tbody', null, ...body),
+        )
+      : null,
   );
 }
 

@@ -1,8 +1,8 @@
 import { crc32 } from 'node:zlib';
 import type { ColumnProfile } from './types';
 
-// The same statistics, limits and sketches as the Python client's profiler (src/python/runlog/_datasets.py,
-// class _Column), so a profile means the same whichever side computed it. The client profiles CSV, TSV and JSON
+// The same statistics, limits and sketches as the Python client's profiler (src/python/runlog/_tabular.py,
+// class Column), so a profile means the same whichever side computed it. The client profiles CSV, TSV and JSON
 // Lines; this side profiles only what the stdlib-only client cannot read: Parquet.
 export const SAMPLE_TARGET = 8192;
 export const CATEGORY_CAP = 2000;
@@ -51,7 +51,7 @@ export class ColumnStats {
     this.sample = [];
   }
 
-  /** The values as text: category counts while few, else a k-minimum-values distinct sketch (CRC-32, as the client). */
+  /** The values as text: category counts while few, else a k-minimum-values distinct sketch (of CRC-32s; the client uses Python's hash, the same estimator). */
   addKeys(keys: string[]): void {
     if (this.counts) {
       for (const k of keys) this.counts.set(k, (this.counts.get(k) ?? 0) + 1);

@@ -1,4 +1,5 @@
 import { ksStatistic, populationStabilityIndex, QuantileCdf, shareChanges, type ShareChange } from './drift';
+import type { RowSample } from './rowSample';
 import type {
   ColumnProfile,
   ManifestEntry,
@@ -72,6 +73,8 @@ export interface TabularDiff {
   columnsRemoved: string[];
   retyped: { name: string; from: ColumnProfile['type']; to: ColumnProfile['type'] }[];
   columns: ColumnDiff[];
+  /** Added, removed and changed rows by key, when asked for and both contents are on disk (rowSample.ts). */
+  rows?: RowSample;
 }
 
 export interface DriftFlag {

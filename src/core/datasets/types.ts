@@ -1,5 +1,5 @@
 // Dataset versions as the store holds them (docs/datasets.md): written by the Python client
-// (src/python/runlog/_datasets.py), read here for the Datasets view, the CLI and diffs.
+// (src/python/runlog/_datasets.py, profiles by _tabular.py), read here for the Datasets view, the CLI and diffs.
 
 /** One file of a version: path relative to the dataset folder (`/`-separated; a file dataset: its name). */
 export interface ManifestEntry {
@@ -37,6 +37,8 @@ export interface TabularProfile {
   rows: number;
   malformedRows: number;
   malformedExamples: number[];
+  /** Set when a CSV could not be parsed to its end: after which line, and why (the profile stops there). */
+  error?: string;
   columns: ColumnProfile[];
 }
 

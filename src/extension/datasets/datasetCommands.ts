@@ -24,6 +24,10 @@ export function registerDatasetCommands(ctx: RunlogContext): {
       .map((d) => d.name);
     return names.length ? `${names.join(', ')} @ ${shortDigest(digest)}` : shortDigest(digest);
   };
+  panels.rootsOf = async (digest) =>
+    (await tree.datasets()).flatMap((d) =>
+      d.versions.filter((v) => v.digest === digest).flatMap((v) => v.paths),
+    );
   ctx.registerCommand('runlog.trackDataset', async (uri?: unknown) => {
     const result = await trackDataset(ctx, uri);
     tree.refresh();

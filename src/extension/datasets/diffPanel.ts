@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { diffVersions } from '../../core/datasets/diff';
+import { addRowSamples } from '../../core/datasets/rowSample';
 import { isHex64, hexOf, shortDigest } from '../../core/datasets/digests';
 import { DatasetStore, VersionUnavailableError } from '../../core/datasets/versionStore';
 import {
@@ -34,6 +35,10 @@ export class DatasetDiffPanels {
 
   /** Names a version for titles: the dataset name and short digest, as the Datasets view shows it. */
   labelOf: (digest: string) => Promise<string> = (digest) => Promise.resolve(shortDigest(digest));
+  /** Where a version's content may still be on disk (the paths it was logged or tracked from): for row samples. */
+  rootsOf: (digest: string) => Promise<string[]> = () => Promise.resolve([]);
+  /** Key columns chosen on each pair's page, by file. */
+  private readonly keys = new Map<string, Record<string, string>>();
 
   constructor(private readonly ctx: RunlogContext) {
     registerPage(ctx, 'datasetDiff', (panel, args) => {
@@ -70,10 +75,14 @@ export class DatasetDiffPanels {
     host.onDidDispose(() => {
       this.panels.delete(key);
       this.sent.delete(key);
+      this.keys.delete(key);
     });
     host.onDidReceiveMessage((message) => {
       if (message.type === 'ready') void this.send(host, args);
-      else void vscode.commands.executeCommand(message.command, ...message.args);
+      else if (message.type === 'chooseKey') {
+        this.keys.set(key, { ...this.keys.get(key), [message.path]: message.key });
+        void this.send(host, args);
+      } else void vscode.commands.executeCommand(message.command, ...message.args);
     });
     return host;
   }
@@ -91,7 +100,7 @@ export class DatasetDiffPanels {
     try {
       const [labelA, labelB] = await Promise.all([this.labelOf(args.a), this.labelOf(args.b)]);
       host.title = `${labelA} → ${labelB}`;
-      message = { type: 'show', view: this.view(args, labelA, labelB) };
+      message = { type: 'show', view: await this.view(args, labelA, labelB) };
     } catch (error) {
       const text =
         error instanceof VersionUnavailableError
@@ -104,12 +113,17 @@ export class DatasetDiffPanels {
     this.sent.set(`${args.a} ${args.b}`, message);
   }
 
-  private view(args: DiffArgs, labelA: string, labelB: string): DatasetDiffView {
+  private async view(args: DiffArgs, labelA: string, labelB: string): Promise<DatasetDiffView> {
     const store = new DatasetStore(this.ctx.requireStore().root);
-    const diff = diffVersions(
-      store.readVersion(args.a),
-      store.readVersion(args.b),
-      datasetSettings.driftThresholds,
+    const [a, b] = [store.readVersion(args.a), store.readVersion(args.b)];
+    const [rootsA, rootsB] = await Promise.all([this.rootsOf(args.a), this.rootsOf(args.b)]);
+    // the row samples read both contents (when still on disk) in 1 MB async reads: the extension host stays responsive
+    const diff = await addRowSamples(
+      diffVersions(a, b, datasetSettings.driftThresholds),
+      a,
+      b,
+      { a: rootsA, b: rootsB },
+      { keys: this.keys.get(`${args.a} ${args.b}`) },
     );
     const filesOmitted = Math.max(0, diff.files.length - MAX_FILES);
     return { labelA, labelB, diff: { ...diff, files: diff.files.slice(0, MAX_FILES) }, filesOmitted };

@@ -98,6 +98,46 @@ class StatCacheTest(DatasetsTestCase):
             self.assertEqual([c.args[0] for c in reads.call_args_list], [os.path.join(root, "b.bin")])
         self.assertNotEqual(changed["digest"], first["digest"])
 
+    def test_a_recheck_reads_nothing_and_rewrites_neither_the_record_nor_the_cache(self):
+        root = self.data({"a.bin": b"aaa", "sub/b.bin": b"bbb"})
+        first = _datasets.version(root, self.store)
+        saved = _datasets.record_path(self.store, first["digest"][7:])
+        cache = _datasets._cache_path(self.store, root)
+        stamps = [os.stat(saved).st_mtime_ns, os.stat(cache).st_mtime_ns]
+        for path in (saved, cache):
+            os.utime(path, ns=(1, 1))
+        with mock.patch.object(_datasets, "_hash_and_profile") as reads:
+            again = _datasets.version(root, self.store, manifest=False)
+        self.assertEqual(reads.call_count, 0)
+        self.assertNotIn("manifest", again)  # not built: the store already holds this version
+        self.assertEqual((again["digest"], again["files"], again["size"]), (first["digest"], 2, 6))
+        self.assertEqual([os.stat(saved).st_mtime_ns, os.stat(cache).st_mtime_ns], [1, 1], stamps)
+
+    def test_a_damaged_or_foreign_stat_cache_is_ignored_not_trusted(self):
+        root = self.data({"a.bin": b"aaa", "b.bin": b"bbb"})
+        first = _datasets.version(root, self.store)
+        cache = _datasets._cache_path(self.store, root)
+        for content in (b"garbage", b"", b"runlog-stat-cache-3\0/elsewhere\0-\0\0a.bin\0(3, 1, 1)\0\0" + b"0" * 64):
+            with open(cache, "wb") as f:
+                f.write(content)
+            real = _datasets._hash_and_profile
+            with mock.patch.object(_datasets, "_hash_and_profile", side_effect=real) as reads:
+                again = _datasets.version(root, self.store)
+            self.assertEqual(reads.call_count, 2)
+            self.assertEqual(again["manifest"], first["manifest"])
+
+    def test_a_changed_file_among_unchanged_ones_is_found_through_the_cache(self):
+        files = {"d%d/f%d.txt" % (i % 3, i): b"x%d" % i for i in range(50)}
+        root = self.data(files)
+        _datasets.version(root, self.store)
+        write(os.path.join(root, "d1", "f7.txt"), b"other")
+        real = _datasets._hash_and_profile
+        with mock.patch.object(_datasets, "_hash_and_profile", side_effect=real) as reads:
+            record = _datasets.version(root, self.store)
+        self.assertEqual([c.args[0] for c in reads.call_args_list], [os.path.join(root, "d1", "f7.txt")])
+        files["d1/f7.txt"] = b"other"
+        self.assertEqual(record["digest"], "sha256:" + folder_digest(files))
+
     def test_recently_modified_files_are_not_trusted_to_the_cache(self):
         root = self.data({"a.bin": b"aaa"})
         write(os.path.join(root, "fresh.bin"), b"new", age=0)

@@ -77,6 +77,40 @@ describe('runlog datasets (with the real Python client)', () => {
     assert.equal(diff.identical, true);
   });
 
+  it('says why the first version has no row sample once its data was regenerated', async () => {
+    const text = await run(['diff', 'first:train', 'second:train'], { store });
+    assert.match(
+      text,
+      /rows: no row sample: the older version's content is not on disk: .*train\.csv has changed since/,
+    );
+    const json = JSON.parse(await run(['diff', 'first:train', 'second:train'], { store, json: true })) as {
+      tabular: { rows: { key: string; note: string } }[];
+    };
+    assert.equal(json.tabular[0].rows.key, 'id');
+  });
+
+  it('samples added, removed and changed rows of two versions still on disk, by a found or chosen key', async () => {
+    const [one, two] = [join(dirname(store), 'v1.csv'), join(dirname(store), 'v2.csv')];
+    writeFileSync(one, 'id,x,label\n1,10,a\n2,20,b\n3,30,"multi\nline"\n');
+    writeFileSync(two, 'id,x,label\n1,10,a\n2,25,b\n4,40,d\n');
+    const text = await run(['diff', one, two], { store });
+    assert.match(text, /rows by id \(found\): 1 added, 1 removed, 1 changed, 1 unchanged/);
+    assert.match(text, /\+ +4 +40 +d/);
+    assert.match(text, /- +3 +30 +multi↵line/);
+    assert.match(text, /~ +2 +20 → 25 +b/);
+    const json = JSON.parse(await run(['diff', one, two], { store, json: true, key: 'label' })) as {
+      tabular: { rows: { key: string; keySource: string; counts: Record<string, number> } }[];
+    };
+    assert.deepEqual(
+      [json.tabular[0].rows.key, json.tabular[0].rows.keySource, json.tabular[0].rows.counts.changed],
+      ['label', 'chosen', 1],
+    );
+    await assert.rejects(
+      run(['diff', one, join(dirname(store), 'data', 'notes.txt')], { store, key: 'id' }),
+      /--key applies to tabular files/,
+    );
+  });
+
   it('refuses references that name no single version', async () => {
     await assert.rejects(run(['diff', 'first:train', 'nobody:train'], { store }), /no run matches "nobody"/);
     await assert.rejects(run(['diff', 'first:train'], { store }), /needs two versions/);

@@ -18,6 +18,7 @@ describe('datasetDiff page contract', () => {
         args: [digest, digest],
       }),
     );
+    assert.ok(isFromDatasetDiffWebview({ type: 'chooseKey', path: 'data/t.csv', key: 'user_id' }));
   });
 
   it('drops anything else a compromised page could send', () => {
@@ -33,6 +34,10 @@ describe('datasetDiff page contract', () => {
         command: 'runlog.compareDatasetVersions',
         args: [digest, { toString: () => digest }],
       },
+      { type: 'chooseKey', path: 't.csv', key: '' },
+      { type: 'chooseKey', path: 't.csv', key: 7 },
+      { type: 'chooseKey', path: 'x'.repeat(5000), key: 'id' },
+      { type: 'chooseKey', key: 'id' },
     ])
       assert.equal(isFromDatasetDiffWebview(message), false, JSON.stringify(message));
   });
