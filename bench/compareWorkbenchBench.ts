@@ -1,7 +1,8 @@
 // Compare benchmarks in the real workbench (packaged .vsix in code-server, Chromium): the Runs view with 10,000
 // runs in 10 experiments against a one-run store, and the runs table's first render and scrolling with 10,000
 // runs. Run by bench/compareBench.ts's measureWorkbench() in a fresh process; prints one JSON line.
-// Usage: tsx bench/compareWorkbenchBench.ts <workdir>
+// Usage: tsx bench/compareWorkbenchBench.ts <workdir> [--section]   (--section prints the docs/benchmarks.md section)
+// RUNLOG_BENCH_VSIX=<file.vsix> measures another package (e.g. a baseline built from main) on the same machine.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
@@ -84,14 +85,15 @@ async function measure(workdir: string): Promise<Record<string, number>> {
   const big = makeWorkspace(path.join(workdir, 'many'), 10_000, 10);
   const result: Record<string, number> = {};
 
-  const one = await new Workbench({ workspace: small, name: 'bench-one' }).start();
+  const vsix = process.env.RUNLOG_BENCH_VSIX || undefined;
+  const one = await new Workbench({ workspace: small, name: 'bench-one', vsix }).start();
   try {
     result.runsViewOneMs = await runsViewShown(one, result, 'runsViewOne');
   } finally {
     await one.close();
   }
 
-  const many = await new Workbench({ workspace: big, name: 'bench-many' }).start();
+  const many = await new Workbench({ workspace: big, name: 'bench-many', vsix }).start();
   try {
     result.runsViewManyMs = await runsViewShown(many, result, 'runsViewMany');
     const t0 = performance.now();
@@ -113,9 +115,24 @@ async function measure(workdir: string): Promise<Record<string, number>> {
       return times.sort((a, b) => a - b)[30];
     });
     result.idleMedianFrameMs = idle;
-    // Scroll through the table one screen per frame and record frame times.
-    const frames = await table.evaluate(async () => {
+    // Scroll through the table one screen per frame and record frame times, and what the long frames (over 50 ms,
+    // Chromium's long-animation-frame entries) spent their time on: script, style and layout, or the rest (paint).
+    const { times: frames, long } = await table.evaluate(async () => {
       const viewport = document.querySelector('.grid-viewport') as HTMLElement;
+      interface LongFrame extends PerformanceEntry {
+        renderStart: number;
+        styleAndLayoutStart: number;
+        scripts: { duration: number }[];
+      }
+      const longFrames: LongFrame[] = [];
+      const observer = new PerformanceObserver((list) =>
+        longFrames.push(...(list.getEntries() as LongFrame[])),
+      );
+      try {
+        observer.observe({ type: 'long-animation-frame' });
+      } catch {
+        // Not in this browser: the breakdown stays empty.
+      }
       const times: number[] = [];
       let last = performance.now();
       for (let i = 0; i < 240; i++) {
@@ -125,8 +142,31 @@ async function measure(workdir: string): Promise<Record<string, number>> {
         times.push(now - last);
         last = now;
       }
-      return times;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      observer.disconnect();
+      const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+      return {
+        times,
+        long: {
+          count: longFrames.length,
+          scriptMs: sum(longFrames.map((f) => sum(f.scripts.map((s) => s.duration)))),
+          styleLayoutMs: sum(
+            longFrames.map((f) =>
+              f.styleAndLayoutStart ? f.startTime + f.duration - f.styleAndLayoutStart : 0,
+            ),
+          ),
+          renderMs: sum(
+            longFrames.map((f) => (f.renderStart ? f.startTime + f.duration - f.renderStart : 0)),
+          ),
+          totalMs: sum(longFrames.map((f) => f.duration)),
+        },
+      };
     });
+    result.scrollLongFrames = long.count;
+    result.scrollLongFramesMs = long.totalMs;
+    result.scrollLongFramesScriptMs = long.scriptMs;
+    result.scrollLongFramesRenderMs = long.renderMs;
+    result.scrollLongFramesStyleLayoutPaintMs = long.styleLayoutMs;
     frames.sort((a, b) => a - b);
     result.scrollFrames = frames.length;
     result.scrollMedianFrameMs = frames[Math.floor(frames.length / 2)];

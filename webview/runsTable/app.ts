@@ -334,7 +334,9 @@ export class RunsTableApp {
   private renderRows(reuse = false): void {
     const headerHeight = this.header.offsetHeight || ROW_HEIGHT;
     const total = this.rows.length;
-    this.body.style.height = `${total * ROW_HEIGHT}px`;
+    // Written only when changed: a scroll frame then touches nothing but the rows it adds and removes.
+    const height = `${total * ROW_HEIGHT}px`;
+    if (this.body.style.height !== height) this.body.style.height = height;
     const { start, end } = visibleRows(
       Math.max(0, this.viewport.scrollTop - headerHeight),
       this.viewport.clientHeight,
@@ -361,7 +363,8 @@ export class RunsTableApp {
       fragment.append(element);
     }
     this.body.append(fragment);
-    this.viewport.setAttribute('aria-rowcount', String(total + 1));
+    if (this.viewport.getAttribute('aria-rowcount') !== String(total + 1))
+      this.viewport.setAttribute('aria-rowcount', String(total + 1));
     if (total === 0 && !reuse) {
       this.body.append(
         h(
