@@ -40,6 +40,7 @@ export class RunIndex implements Disposable {
   private readonly changed = new Emitter<string[]>();
   private readonly refresher: Coalescer<string>;
   private storeWatcher: FolderWatcher | undefined;
+  private watchFailed = false;
   /** Settles once every followed run's watcher is ready (see watching()). */
   private runWatchersReady: Promise<void> = Promise.resolve();
   private readonly runWatchers = new Map<string, FSWatcher>();
@@ -174,10 +175,14 @@ export class RunIndex implements Disposable {
    * its cost does not grow with the number of runs, and it is ready when this returns. Changes inside a run folder
    * are not reported here; running runs have their own watchers (updateRunWatchers).
    */
-  private watchStore(): void {
+  private watchStore(): boolean {
     const runsDir = this.store.layout.runsDir;
-    if (this.disposed || this.storeWatcher) return;
-    if (!this.store.exists()) return this.pollForStore();
+    if (this.disposed) return false;
+    if (this.storeWatcher) return true;
+    if (!this.store.exists()) {
+      this.pollForStore();
+      return false;
+    }
     try {
       const watcher = watchFolder(runsDir, { persistent: false }, (_event, name) => {
         if (!this.store.exists()) return this.storeGone();
@@ -186,27 +191,50 @@ export class RunIndex implements Disposable {
         else if (!name) void this.refresh(); // the platform did not say which entry changed: look at all
       });
       watcher.on('error', (error) => {
-        this.options.onError?.(error);
+        this.reportWatchFailure(error);
         this.storeGone();
       });
       this.storeWatcher = watcher;
+      this.watchFailed = false;
+      return true;
     } catch (error) {
-      this.options.onError?.(error);
+      // E.g. no inotify watch left (ENOSPC): look at the listing now and then instead, until a watch works.
+      this.reportWatchFailure(error);
       this.pollForStore();
+      return false;
     }
   }
 
-  /** No store folder (yet): a run started from any terminal may create it. Look for it now and then, cheaply. */
+  /** Reported once per failure streak: a watch retried every second must not fill the log. */
+  private reportWatchFailure(error: unknown): void {
+    if (!this.watchFailed) this.options.onError?.(error);
+    this.watchFailed = true;
+  }
+
+  /**
+   * No store folder (yet), or no watch of it: a run started from any terminal may create it. Look now and then,
+   * cheaply (one listing), until a watch can be set up.
+   */
   private pollForStore(): void {
     if (this.storePoll || this.disposed) return;
     this.storePoll = setInterval(() => {
       if (!this.store.exists()) return;
-      clearInterval(this.storePoll);
-      this.storePoll = undefined;
-      this.watchStore();
-      void this.refresh();
+      if (this.watchStore()) {
+        clearInterval(this.storePoll);
+        this.storePoll = undefined;
+      }
+      void this.refreshListing();
     }, 1000);
     this.storePoll.unref();
+  }
+
+  /** Runs added or removed since the last look, by listing the runs folder (no run.json is looked at). */
+  private async refreshListing(): Promise<void> {
+    await this.load();
+    const onDisk = new Set(await this.store.listIds());
+    const ids = [...onDisk].filter((id) => !this.cache.has(id));
+    for (const id of this.cache.keys()) if (!onDisk.has(id)) ids.push(id);
+    if (ids.length > 0) this.refresher.request(...ids);
   }
 
   /** The runs folder was removed (or its watch failed): drop what it held and wait for it to come back. */
@@ -214,7 +242,7 @@ export class RunIndex implements Disposable {
     this.storeWatcher?.close();
     this.storeWatcher = undefined;
     if (this.disposed) return;
-    void this.refresh();
+    void this.refreshListing();
     this.pollForStore();
   }
 

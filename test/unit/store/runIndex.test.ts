@@ -9,7 +9,9 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import fs from 'node:fs';
 import { hostname } from 'node:os';
+import sinon from 'sinon';
 import { join } from 'node:path';
 import { RunIndex } from '../../../src/core/store/runIndex';
 import { RunStore } from '../../../src/core/store/runStore';
@@ -240,6 +242,31 @@ describe('the run index', () => {
     const added = writeRun(root);
     await waitFor(() => index?.get(added.id)?.kind === 'run');
     assert.equal(index.list().length, 2);
+  });
+
+  it('follows new and removed runs by listing when the runs folder cannot be watched, and says so once', async () => {
+    const root = tempStore();
+    const gone = writeRun(root);
+    const noWatch = sinon
+      .stub(fs, 'watch')
+      .throws(Object.assign(new Error('no inotify watch left'), { code: 'ENOSPC' }));
+    try {
+      const errors: unknown[] = [];
+      index = new RunIndex(new RunStore(root), {
+        watch: true,
+        debounceMs: 5,
+        onError: (e) => errors.push(e),
+      });
+      await index.load();
+      const added = writeRun(root);
+      rmSync(join(root, 'runs', gone.id), { recursive: true });
+      await waitFor(() => index?.get(added.id)?.kind === 'run' && index.get(gone.id) === undefined);
+      await waitFor(() => noWatch.callCount >= 2); // retried at least once
+      assert.equal(errors.length, 1);
+      assert.match(String(errors[0]), /no inotify watch left/);
+    } finally {
+      noWatch.restore();
+    }
   });
 
   it('drops runs moved to the trash and brings them back on restore', async () => {
