@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser/lib/esm/main.js';
 import { readGoalSetting, type Goal } from './goals';
 
 // `runlog diff` outside the editor: `runlog.metricGoals` read from a workspace's .vscode/settings.json, which VS Code
