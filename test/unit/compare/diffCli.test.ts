@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CliError, commands } from '../../../src/cli/commands';
 import { series, tempStore, writeRun } from '../../fixtures/runs';
@@ -142,6 +144,36 @@ describe('runlog diff', () => {
     assert.match(warnings[0], /runlog\.metricGoals\["acc"\] is "higher"; use "min" or "max"/);
     assert.match(text, /loss {2}min {3}0\.5/);
     assert.match(text, /acc {3}max\? {2}/);
+  });
+
+  it('works from the bundled command line (the settings parser survives bundling)', async function () {
+    this.timeout(60_000);
+    const { build } = await import('esbuild');
+    const out = mkdtempSync(join(tmpdir(), 'runlog-cli-bundle-'));
+    try {
+      // As esbuild.mjs bundles dist/cli.js.
+      await build({
+        entryPoints: ['src/cli/main.ts'],
+        outfile: join(out, 'cli.js'),
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        external: ['vscode', 'fsevents'],
+        define: { VERSION: '"test"' },
+        logLevel: 'silent',
+      });
+      settings('{ "runlog.metricGoals": { "acc": "min", }, // JSONC\n}');
+      const text = execFileSync(
+        process.execPath,
+        [join(out, 'cli.js'), 'diff', 'base', 'tuned', '--store', store, '--goal', 'loss=max'],
+        { encoding: 'utf8', cwd: out },
+      );
+      assert.match(text, /goals set by .*settings\.json: acc=min\n/);
+      assert.match(text, /goals set by --goal: loss=max\n/);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('needs two runs that exist', async () => {
