@@ -2,7 +2,7 @@
 // already read, as in an open Compare panel), and reading one such metrics.jsonl cold. Run by bench/run.ts in a
 // fresh Node process; prints one JSON line. Usage: tsx bench/compareBench.ts prepare <workdir>
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { chartMetric, prepareComparison, RunSeries, SeriesColumns } from '../src/core/compare';
@@ -101,7 +101,10 @@ if (mode === 'prepare') {
   );
 }
 
-/** Runs the measurements in a fresh Node process (nothing else of the benchmark in its heap). */
+/**
+ * Runs the measurements in a fresh Node process (nothing else of the benchmark in its heap). The workbench
+ * measurements (Runs view, runs table) are bench/compareWorkbenchBench.ts's own section.
+ */
 export function measureCompare(work: string): Record<string, number> {
   console.log('[bench] compare: 10 runs × 1,000,000 points…');
   const lastJson = (out: string) => JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, number>;
@@ -115,23 +118,7 @@ export function measureCompare(work: string): Record<string, number> {
       },
     ),
   );
-  // The workbench measurements need the packaged extension, as the end-to-end tests do.
-  const repo = join(__dirname, '..');
-  if (!existsSync(join(repo, 'dist', 'runlog.vsix'))) {
-    console.log('[bench] compare: packaging the extension for the workbench measurements…');
-    execFileSync(process.execPath, [join(repo, 'scripts', 'package.mjs')], { cwd: repo, stdio: 'inherit' });
-  }
-  console.log('[bench] compare: Runs view and runs table with 10,000 runs in the workbench…');
-  const dir = join(work, 'workbench');
-  mkdirSync(dir, { recursive: true });
-  const workbench = lastJson(
-    execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'compareWorkbenchBench.ts'), dir], {
-      cwd: repo,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    }),
-  );
-  return { ...prepared, ...workbench };
+  return prepared;
 }
 
 /** The report section bench/run.ts adds to docs/benchmarks.md. */
@@ -146,9 +133,6 @@ export function compareSection(result: Record<string, number>): string {
 | prepare a comparison of ${RUNS} runs × ${POINTS.toLocaleString('en')} points (tables + downsampled charts; series in memory) | < 200 ms | median ${ms(result.prepareMedianMs)}, max ${ms(result.prepareMaxMs)} | ${ok(result.prepareMedianMs < 200)} |
 | points sent per series | ≤ ~2,000 | ${result.maxPointsSent} | ${ok(result.maxPointsSent <= 2000)} |
 | zoom: full resolution of a 1,500-step range, ${RUNS} runs | | median ${ms(result.zoomMedianMs)}, ${result.zoomPointsSent} points per series | |
-| Runs view, 10,000 runs in 10 experiments, from opening the side bar to the first run shown (workbench) | within 1 s of a one-run store | ${ms(result.runsViewManyMs)} vs ${ms(result.runsViewOneMs)} for one run (+${ms(result.runsViewManyMs - result.runsViewOneMs)}); experiment rows shown after ${ms(result.runsViewManyGroupMs)} vs ${ms(result.runsViewOneGroupMs)} | ${ok(result.runsViewManyMs - result.runsViewOneMs <= 1000)} |
-| runs table, 10,000 runs: first render (from the runs message to rows on screen, in Chromium) | < 500 ms | ${ms(result.tableFirstRenderMs)}; ${result.tableRowsInDom} rows in the DOM; from the palette command to rows shown: ${ms(result.tableShownMs)} | ${ok(result.tableFirstRenderMs < 500)} |
-| runs table, 10,000 runs: scrolling one screen per frame (${result.scrollFrames} frames) | no dropped frames | median frame ${ms(result.scrollMedianFrameMs)}, p95 ${ms(result.scrollP95FrameMs)}, ${result.scrollFramesOver33Ms} frames over 33 ms (idle page on this machine: median frame ${ms(result.idleMedianFrameMs)}) | ${ok(result.scrollFramesOver33Ms === 0)} |
 
 Reading one run's metrics.jsonl of ${result.coldReadPoints.toLocaleString('en')} points from disk (once per run when the panel
 opens; later only appended bytes are read): ${ms(result.coldReadMs)}.

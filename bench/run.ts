@@ -6,6 +6,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measurePythonFastLoop, pythonFastLoopSection } from './pythonFastLoopBench';
 import { compareSection, measureCompare } from './compareBench';
+import { compareWorkbenchSection, measureCompareWorkbench } from './compareWorkbenchBench';
 import { runDatasetsBench } from './datasetsBench';
 import { notebooksSection } from './notebooksBench';
 import { measurePromote, promoteSection } from './promoteBench';
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
     const exported = exportBench(join(work, 'export'));
 
     const compare = measureCompare(work);
+    const compareWorkbench = measureCompareWorkbench(work);
     console.log('[bench] promotion (1 GB push vs curl -T)…');
     const promoted = await measurePromote();
     const cold = median(lists.map((l) => l.coldMs as number));
@@ -112,6 +114,7 @@ operating system's file cache may hold it, as it does for a user reopening a win
 
 ${pythonFastLoopSection(fastLoop)}
 ${compareSection(compare)}
+${compareWorkbenchSection(compareWorkbench)}
 ${datasets.markdown}
 ${promoteSection(promoted)}
 ## How

@@ -1,8 +1,10 @@
 import { createWriteStream } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { exportMetricsCsv, exportRunJson, type Sink } from '../core/export/runExport';
 import { diffJson, formatDiff, prepareComparison } from '../core/compare';
 import { table as textTable } from '../core/compare/diffText';
+import type { Goal } from '../core/compare/goals';
+import { findSettingsFile, parseGoalOption, readGoalsFile } from '../core/compare/goalsFile';
 import { formatDuration, formatValue, primaryMetric, runDuration } from '../core/format';
 import { discoverStore } from '../core/store/discovery';
 import { RunIndex } from '../core/store/runIndex';
@@ -20,8 +22,10 @@ Commands:
   show <run> [--json]                  one run: status, params, metrics, capture, datasets, artifacts
   export <run> --format csv|json [-o FILE]
                                        a run's metric points (csv: key,step,value,time) or everything (json)
-  diff <runA> <runB> [<run>...] [--all] [--json]
-                                       params and metrics side by side; changes against the first run
+  diff <runA> <runB> [<run>...] [--all] [--json] [--goal NAME=min|max]...
+                                       params and metrics side by side; changes against the first run.
+                                       Goals: --goal, else runlog.metricGoals in .vscode/settings.json
+                                       (beside the store, else above this folder), else guessed
 ${datasetsUsage}
 
 <run> is a run id, a unique prefix or suffix of one, or a run name.
@@ -41,6 +45,10 @@ export interface Options {
   all?: boolean;
   /** `datasets diff --key COLUMN`: the key column of the row sample. */
   key?: string;
+  /** `--goal name=min|max`, repeatable (runlog diff). */
+  goal?: string[];
+  /** Warnings that do not stop the command (default: standard error). */
+  warn?: (message: string) => void;
 }
 export interface Out {
   write(text: string): unknown;
@@ -240,13 +248,48 @@ const diff: Command = async (args, options, out) => {
   const store = openStore(options);
   const runs: RunDocument[] = [];
   for (const reference of args) runs.push((await resolveOne(store, reference)).doc);
-  const comparison = prepareComparison(runs, () => undefined);
+  const { goals, origins } = diffGoals(store, options);
+  const comparison = prepareComparison(runs, () => undefined, { goals });
   out.write(
     options.json
-      ? JSON.stringify(diffJson(comparison), null, 2) + '\n'
-      : formatDiff(comparison, { all: options.all }),
+      ? JSON.stringify(diffJson(comparison, { origins }), null, 2) + '\n'
+      : formatDiff(comparison, { all: options.all, goals: { origins } }),
   );
   return 0;
 };
+
+/**
+ * Goals for `runlog diff`: runlog.metricGoals from the workspace's .vscode/settings.json (the folder holding the
+ * store, else the nearest one above the current folder), overridden by `--goal name=min|max`; the rest are guessed.
+ */
+function diffGoals(
+  store: RunStore,
+  options: Options,
+): { goals: Map<string, Goal>; origins: Map<string, string> } {
+  const flags = (options.goal ?? []).map((text) => {
+    try {
+      return parseGoalOption(text);
+    } catch (error) {
+      throw new CliError((error as Error).message);
+    }
+  });
+  const goals = new Map<string, Goal>();
+  const origins = new Map<string, string>();
+  const file = findSettingsFile([dirname(store.root), options.cwd ?? invocationFolder()]);
+  if (file) {
+    const read = readGoalsFile(file);
+    const warn = options.warn ?? ((message: string) => process.stderr.write(`runlog: ${message}\n`));
+    for (const problem of read.problems) warn(problem);
+    for (const [name, goal] of read.goals) {
+      goals.set(name, goal);
+      origins.set(name, file);
+    }
+  }
+  for (const [name, goal] of flags) {
+    goals.set(name, goal);
+    origins.set(name, '--goal');
+  }
+  return { goals, origins };
+}
 
 export const commands: Record<string, Command> = { ls, show, export: exportRun, diff, datasets };

@@ -12,6 +12,7 @@ async function main(argv: string[]): Promise<number> {
       store: { type: 'string' },
       json: { type: 'boolean', default: false },
       all: { type: 'boolean', default: false },
+      goal: { type: 'string', multiple: true },
       format: { type: 'string' },
       output: { type: 'string', short: 'o' },
       key: { type: 'string' },

@@ -116,6 +116,16 @@ export class RunsTableApp {
       typing = window.setTimeout(() => this.setFilter(this.filterField.value), 150);
     });
     this.viewport.append(this.header, this.body);
+    // One listener for every row (rows are recycled while scrolling, so they carry no listeners of their own).
+    this.body.addEventListener('click', (event) => {
+      const row = rowElementOf(event);
+      if (row?.dataset.group !== undefined) this.toggleGroup(row.dataset.group);
+      else if (row) this.clickRow(Number(row.dataset.index), event);
+    });
+    this.body.addEventListener('dblclick', (event) => {
+      const id = rowElementOf(event)?.dataset.run;
+      if (id) this.post({ type: 'runCommand', command: 'runlog.showRunDetails', args: [id, [id]] });
+    });
     this.viewport.addEventListener('scroll', () => this.schedule(), { passive: true });
     this.viewport.addEventListener('keydown', (event) => this.onKey(event));
     new ResizeObserver(() => this.schedule()).observe(this.viewport);
@@ -330,11 +340,21 @@ export class RunsTableApp {
 
   /** Rows in the DOM by row index (valid until the rows, columns, selection or cursor change). */
   private rendered = new Map<number, HTMLElement>();
+  /** The columns the run rows in the DOM were built for: rows are rebuilt when it changes, else refilled. */
+  private rowShape = '';
 
+  /**
+   * Shows the rows in view. Run rows that leave the view are recycled for the ones that enter it: their cells are
+   * refilled (text, classes) rather than rebuilt, so a scroll frame creates no elements and recomputes styles only
+   * where a value changed. `reuse` keeps rows still in view as they are (scrolling); without it every row in view is
+   * refilled (selection, cursor, data changed).
+   */
   private renderRows(reuse = false): void {
     const headerHeight = this.header.offsetHeight || ROW_HEIGHT;
     const total = this.rows.length;
-    this.body.style.height = `${total * ROW_HEIGHT}px`;
+    // Written only when changed: a scroll frame then touches nothing but the rows it adds and removes.
+    const height = `${total * ROW_HEIGHT}px`;
+    if (this.body.style.height !== height) this.body.style.height = height;
     const { start, end } = visibleRows(
       Math.max(0, this.viewport.scrollTop - headerHeight),
       this.viewport.clientHeight,
@@ -342,27 +362,47 @@ export class RunsTableApp {
       total,
     );
     const template = this.template();
-    if (reuse) {
-      for (const [i, element] of this.rendered) {
-        if (i < start || i >= end) {
-          element.remove();
-          this.rendered.delete(i);
-        }
-      }
-    } else {
+    const shape = `${template}\0${this.visibleColumns.map((c) => c.id).join('\0')}`;
+    const spare: HTMLElement[] = [];
+    if (shape !== this.rowShape) {
+      this.rowShape = shape;
       this.rendered.clear();
       this.body.replaceChildren();
     }
+    for (const [i, element] of this.rendered) {
+      if (reuse && i >= start && i < end) continue;
+      this.rendered.delete(i);
+      if (element.dataset.run !== undefined) spare.push(element);
+      else element.remove();
+    }
+    this.body.querySelector(':scope > .empty')?.remove();
     const fragment = document.createDocumentFragment();
     for (let i = start; i < end; i++) {
       if (this.rendered.has(i)) continue;
-      const element = this.renderRow(this.rows[i], i, template);
+      const row = this.rows[i];
+      let element: HTMLElement;
+      if (row.kind === 'group') {
+        element = this.groupRow(row, i);
+        fragment.append(element);
+      } else {
+        const recycled = spare.pop();
+        element = recycled ?? this.newRunRow(template);
+        this.fillRunRow(element, row.run, i);
+        if (!recycled) fragment.append(element);
+      }
       this.rendered.set(i, element);
-      fragment.append(element);
     }
+    for (const element of spare) element.remove();
     this.body.append(fragment);
-    this.viewport.setAttribute('aria-rowcount', String(total + 1));
-    if (total === 0 && !reuse) {
+    // A full render puts the rows back in document order (what assistive technology and tests read); a scroll frame
+    // does not move rows (aria-rowindex gives their order).
+    if (!reuse) {
+      const ordered = [...this.rendered.keys()].sort((a, b) => a - b).map((i) => this.rendered.get(i)!);
+      if (ordered.some((element, k) => this.body.children[k] !== element)) this.body.append(...ordered);
+    }
+    if (this.viewport.getAttribute('aria-rowcount') !== String(total + 1))
+      this.viewport.setAttribute('aria-rowcount', String(total + 1));
+    if (total === 0) {
       this.body.append(
         h(
           'div',
@@ -378,71 +418,70 @@ export class RunsTableApp {
     }
   }
 
-  private renderRow(row: Row, index: number, template: string): HTMLElement {
-    const top = `${index * ROW_HEIGHT}px`;
-    if (row.kind === 'group') {
-      return h(
-        'div',
-        {
-          class: `grid-row group-row${index === this.cursor ? ' cursor' : ''}`,
-          attrs: {
-            role: 'row',
-            style: `top:${top}`,
-            'aria-expanded': !row.collapsed,
-            'data-group': row.experiment,
-          },
-          on: { click: () => this.toggleGroup(row.experiment) },
-        },
-        h(
-          'span',
-          { class: 'group-label' },
-          `${row.collapsed ? '▶' : '▼'} ${row.experiment}`,
-          h('span', { class: 'muted' }, ` ${row.count} runs`),
-        ),
-      );
-    }
-    const run = row.run;
-    const selected = this.selected.has(run.id);
-    const element = h(
+  private groupRow(row: Row & { kind: 'group' }, index: number): HTMLElement {
+    return h(
       'div',
       {
-        class: `grid-row${selected ? ' selected' : ''}${index === this.cursor ? ' cursor' : ''}`,
+        class: `grid-row group-row${index === this.cursor ? ' cursor' : ''}`,
         attrs: {
           role: 'row',
-          style: `top:${top};grid-template-columns:${template}`,
-          'aria-selected': selected,
-          'data-run': run.id,
-        },
-        on: {
-          click: (event) => this.clickRow(index, event),
-          dblclick: () =>
-            this.post({ type: 'runCommand', command: 'runlog.showRunDetails', args: [run.id, [run.id]] }),
+          style: `top:${index * ROW_HEIGHT}px`,
+          'aria-expanded': !row.collapsed,
+          'data-group': row.experiment,
+          'data-index': index,
+          'aria-rowindex': index + 2,
         },
       },
       h(
         'span',
-        { class: 'cell select-cell' },
-        h('input', {
-          attrs: { type: 'checkbox', checked: selected, tabindex: -1, 'aria-label': `Select ${run.name}` },
-        }),
+        { class: 'group-label' },
+        `${row.collapsed ? '▶' : '▼'} ${row.experiment}`,
+        h('span', { class: 'muted' }, ` ${row.count} runs`),
       ),
-      ...this.visibleColumns.map((column) => this.cell(run, column)),
     );
-    return element;
   }
 
-  private cell(run: RunDocument, column: Column): HTMLElement {
-    const value = cellValue(run, column, this.ui.stat);
-    const text = formatCell(column, value);
+  /** An empty run row for the current columns: a select cell and one cell per visible column. */
+  private newRunRow(template: string): HTMLElement {
     return h(
-      'span',
-      {
-        class: `cell kind-${column.kind}${column.kind === 'status' ? ` status-${run.status}` : ''}${column.key && column.key === this.primaryMetric ? ' primary' : ''}`,
-        title: column.kind === 'star' ? undefined : text,
-        attrs: { role: 'gridcell', 'data-column': column.id },
-      },
-      text,
+      'div',
+      { class: 'grid-row', attrs: { role: 'row', style: `grid-template-columns:${template}` } },
+      h('span', { class: 'cell select-cell' }, h('input', { attrs: { type: 'checkbox', tabindex: -1 } })),
+      ...this.visibleColumns.map((column) =>
+        h('span', { class: 'cell', attrs: { role: 'gridcell', 'data-column': column.id } }, ''),
+      ),
     );
+  }
+
+  /** Fills a run row for `run` at `index`, writing only what differs from what it shows. */
+  private fillRunRow(element: HTMLElement, run: RunDocument, index: number): void {
+    const selected = this.selected.has(run.id);
+    const top = `${index * ROW_HEIGHT}px`;
+    if (element.style.top !== top) element.style.top = top;
+    setIfChanged(
+      element,
+      'className',
+      `grid-row${selected ? ' selected' : ''}${index === this.cursor ? ' cursor' : ''}`,
+    );
+    element.setAttribute('aria-selected', String(selected));
+    element.dataset.run = run.id;
+    element.dataset.index = String(index);
+    element.setAttribute('aria-rowindex', String(index + 2)); // the header is row 1
+    const cells = element.children;
+    const box = cells[0].firstElementChild as HTMLInputElement;
+    box.checked = selected;
+    box.setAttribute('aria-label', `Select ${run.name}`);
+    this.visibleColumns.forEach((column, c) => {
+      const cell = cells[c + 1] as HTMLElement;
+      const text = formatCell(column, cellValue(run, column, this.ui.stat));
+      setIfChanged(
+        cell,
+        'className',
+        `cell kind-${column.kind}${column.kind === 'status' ? ` status-${run.status}` : ''}${column.key && column.key === this.primaryMetric ? ' primary' : ''}`,
+      );
+      setIfChanged(cell, 'textContent', text);
+      setIfChanged(cell, 'title', column.kind === 'star' ? '' : text);
+    });
   }
 
   private toggleGroup(experiment: string): void {
@@ -539,6 +578,16 @@ export class RunsTableApp {
       this.renderRows();
     }
   }
+}
+
+/** The row element an event happened in, if any. */
+function rowElementOf(event: Event): HTMLElement | undefined {
+  return (event.target as HTMLElement).closest?.<HTMLElement>('.grid-row') ?? undefined;
+}
+
+/** Writes a property only when its value changes (an unchanged write can still cost a style recalculation). */
+function setIfChanged(element: HTMLElement, key: 'className' | 'textContent' | 'title', value: string): void {
+  if (element[key] !== value) element[key] = value;
 }
 
 export function formatCell(column: Column, value: CellValue): string {

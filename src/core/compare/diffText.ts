@@ -35,7 +35,34 @@ export function table(rows: string[][]): string {
   );
 }
 
-export function formatDiff(comparison: Comparison, options: { all?: boolean } = {}): string {
+/** Where goals that are not guessed came from, for the note under the metrics (`runlog diff`). */
+export interface GoalOrigins {
+  /** Metric name → where its goal was set, e.g. "--goal" or a settings file's path. */
+  origins: ReadonlyMap<string, string>;
+}
+
+/** Which goals were set (and where) and which were guessed. */
+function goalsNote(comparison: Comparison, goals?: GoalOrigins): string {
+  if (!goals) return 'goal: min/max from runlog.metricGoals; "?" guessed from the name\n';
+  const bySource = new Map<string, string[]>();
+  const guessed: string[] = [];
+  for (const row of comparison.metrics) {
+    const origin = row.goalSource === 'setting' ? goals.origins.get(row.name) : undefined;
+    if (!origin) {
+      guessed.push(`${row.name}=${row.goal}`);
+      continue;
+    }
+    bySource.set(origin, [...(bySource.get(origin) ?? []), `${row.name}=${row.goal}`]);
+  }
+  const lines = [...bySource].map(([origin, names]) => `goals set by ${origin}: ${names.join(', ')}`);
+  if (guessed.length > 0) lines.push(`goals guessed from the name ("?"): ${guessed.join(', ')}`);
+  return lines.length > 0 ? lines.join('\n') + '\n' : '';
+}
+
+export function formatDiff(
+  comparison: Comparison,
+  options: { all?: boolean; goals?: GoalOrigins } = {},
+): string {
   const { runs, baseline } = comparison;
   const indent = (text: string) =>
     text
@@ -84,12 +111,12 @@ export function formatDiff(comparison: Comparison, options: { all?: boolean } = 
         ]),
       )
     : '  (none)\n';
-  out += `\ngoal: min/max from runlog.metricGoals; "?" guessed from the name\n`;
+  out += `\n${goalsNote(comparison, options.goals)}`;
   return out;
 }
 
 /** The JSON form: the same tables, values as numbers (null where missing). */
-export function diffJson(comparison: Comparison): unknown {
+export function diffJson(comparison: Comparison, goals?: GoalOrigins): unknown {
   return {
     runs: comparison.runs,
     baseline: comparison.runs[comparison.baseline]?.id ?? null,
@@ -102,6 +129,7 @@ export function diffJson(comparison: Comparison): unknown {
       name: row.name,
       goal: row.goal,
       goalSource: row.goalSource,
+      ...(goals && row.goalSource === 'setting' ? { goalSetBy: goals.origins.get(row.name) ?? null } : {}),
       best: row.bestRun === undefined ? null : comparison.runs[row.bestRun].id,
       values: row.cells.map((cell) => ({
         last: cell.last ?? null,

@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'chokidar';
-import { existsSync } from 'node:fs';
-import { relative, sep } from 'node:path';
+import { existsSync, watch as watchFolder, type FSWatcher as FolderWatcher } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { Coalescer } from '../util/coalescer';
 import { Emitter, type Disposable } from '../util/emitter';
 import { withLiveness } from './liveness';
@@ -29,15 +29,20 @@ interface Cached {
 
 /**
  * The in-memory index of run summaries the views read from. Loads every run document once, then re-reads only
- * the runs whose files change: the store folder is watched for new and removed runs, and each running run's folder
- * for its writes. Metric files are never read here: run.json carries the summaries.
+ * the runs whose files change: the store folder is watched for new and removed runs (one shallow OS watch of the
+ * runs folder, whatever the number of runs), and each running run's folder for its writes. Metric files are never
+ * read here: run.json carries the summaries. Loading never waits for a watcher: views show the runs as soon as
+ * they are read, and what was written meanwhile is looked at when each watcher is ready.
  */
 export class RunIndex implements Disposable {
   private readonly cache = new Map<string, Cached>();
   private sorted: RunEntry[] | undefined;
   private readonly changed = new Emitter<string[]>();
   private readonly refresher: Coalescer<string>;
-  private storeWatcher: FSWatcher | undefined;
+  private storeWatcher: FolderWatcher | undefined;
+  private watchFailed = false;
+  /** Settles once every followed run's watcher is ready (see watching()). */
+  private runWatchersReady: Promise<void> = Promise.resolve();
   private readonly runWatchers = new Map<string, FSWatcher>();
   private livenessTimer: NodeJS.Timeout | undefined;
   private storePoll: NodeJS.Timeout | undefined;
@@ -107,14 +112,26 @@ export class RunIndex implements Disposable {
     return [...new Set([...(await this.store.listIds()), ...this.cache.keys()])];
   }
 
+  /**
+   * Resolves once the index is loaded and every followed run's watcher is ready. Views never wait for this (a
+   * write made before a watcher is ready is caught by the look it takes when ready); tests and benchmarks may.
+   */
+  async watching(): Promise<void> {
+    await this.load();
+    await this.runWatchersReady;
+  }
+
   private async loadAll(): Promise<void> {
+    // The store watch starts before the listing, so a run added while thousands are read is not missed.
+    if (this.options.watch) this.watchStore();
     const ids = await this.store.listIds();
     await inBatches(ids, (id) => {
       const stamp = this.store.documentStamp(id);
       this.put(id, { entry: this.store.readEntry(id), stamp });
     });
-    if (this.options.watch) await this.startWatching();
     this.checkLiveness();
+    // Not awaited: the first render never waits for a watcher to be ready.
+    if (this.options.watch) void this.updateRunWatchers();
   }
 
   private async refreshIds(ids: string[]): Promise<void> {
@@ -153,30 +170,80 @@ export class RunIndex implements Disposable {
     return before !== undefined && before !== stamp;
   }
 
-  /** Starts following the store; resolves once the watcher sees the folder (so no write after load is missed). */
-  private async startWatching(): Promise<void> {
+  /**
+   * Follows the runs folder for run folders added, removed or moved (to the trash and back). One shallow OS watch:
+   * its cost does not grow with the number of runs, and it is ready when this returns. Changes inside a run folder
+   * are not reported here; running runs have their own watchers (updateRunWatchers).
+   */
+  private watchStore(): boolean {
     const runsDir = this.store.layout.runsDir;
+    if (this.disposed) return false;
+    if (this.storeWatcher) return true;
     if (!this.store.exists()) {
-      // No store yet: a run started from any terminal may create it. Look for it now and then, cheaply.
-      this.storePoll = setInterval(() => {
-        if (this.store.exists()) {
-          clearInterval(this.storePoll);
-          this.storePoll = undefined;
-          void this.startWatching().then(() => this.refresh());
-        }
-      }, 1000);
-      this.storePoll.unref();
-      return;
+      this.pollForStore();
+      return false;
     }
-    this.storeWatcher = watch(runsDir, { depth: 0, ignoreInitial: true, atomic: false });
-    this.storeWatcher.on('all', (_event, path) => {
-      const id = runIdOf(runsDir, path);
-      if (id) this.refresher.request(id);
-    });
-    this.storeWatcher.on('error', (error) => this.options.onError?.(error));
-    const watcher = this.storeWatcher;
-    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-    await this.updateRunWatchers(); // load resolves once every running run is followed
+    try {
+      const watcher = watchFolder(runsDir, { persistent: false }, (_event, name) => {
+        if (!this.store.exists()) return this.storeGone();
+        const id = name ? runIdOf(runsDir, join(runsDir, name.toString())) : undefined;
+        if (id) this.refresher.request(id);
+        else if (!name) void this.refresh(); // the platform did not say which entry changed: look at all
+      });
+      watcher.on('error', (error) => {
+        this.reportWatchFailure(error);
+        this.storeGone();
+      });
+      this.storeWatcher = watcher;
+      this.watchFailed = false;
+      return true;
+    } catch (error) {
+      // E.g. no inotify watch left (ENOSPC): look at the listing now and then instead, until a watch works.
+      this.reportWatchFailure(error);
+      this.pollForStore();
+      return false;
+    }
+  }
+
+  /** Reported once per failure streak: a watch retried every second must not fill the log. */
+  private reportWatchFailure(error: unknown): void {
+    if (!this.watchFailed) this.options.onError?.(error);
+    this.watchFailed = true;
+  }
+
+  /**
+   * No store folder (yet), or no watch of it: a run started from any terminal may create it. Look now and then,
+   * cheaply (one listing), until a watch can be set up.
+   */
+  private pollForStore(): void {
+    if (this.storePoll || this.disposed) return;
+    this.storePoll = setInterval(() => {
+      if (!this.store.exists()) return;
+      if (this.watchStore()) {
+        clearInterval(this.storePoll);
+        this.storePoll = undefined;
+      }
+      void this.refreshListing();
+    }, 1000);
+    this.storePoll.unref();
+  }
+
+  /** Runs added or removed since the last look, by listing the runs folder (no run.json is looked at). */
+  private async refreshListing(): Promise<void> {
+    await this.load();
+    const onDisk = new Set(await this.store.listIds());
+    const ids = [...onDisk].filter((id) => !this.cache.has(id));
+    for (const id of this.cache.keys()) if (!onDisk.has(id)) ids.push(id);
+    if (ids.length > 0) this.refresher.request(...ids);
+  }
+
+  /** The runs folder was removed (or its watch failed): drop what it held and wait for it to come back. */
+  private storeGone(): void {
+    this.storeWatcher?.close();
+    this.storeWatcher = undefined;
+    if (this.disposed) return;
+    void this.refreshListing();
+    this.pollForStore();
   }
 
   /**
@@ -184,7 +251,7 @@ export class RunIndex implements Disposable {
    * written yet). Stops watching runs that have ended.
    */
   private updateRunWatchers(): Promise<void> {
-    if (!this.storeWatcher) return Promise.resolve();
+    if (!this.options.watch || this.disposed) return Promise.resolve();
     const ready: Promise<void>[] = [];
     const running = new Set(
       this.list()
@@ -217,17 +284,20 @@ export class RunIndex implements Disposable {
           setTimeout(() => this.refresher.request(id), TRAILING_LOOK_MS),
         );
       });
-      // Writes made before the watcher was ready would be missed: look once more when it is.
+      // Writes made before the watcher is ready would be missed: the stamp taken now and one look when it is ready
+      // catch them (the stamps make that look free when nothing was written).
+      this.fileStamps.set(id, this.store.filesStamp(id));
       ready.push(
         new Promise<void>((resolve) => watcher.once('ready', () => resolve())).then(() => {
-          this.fileStamps.set(id, this.store.filesStamp(id));
-          this.refresher.request(id);
+          if (this.runWatchers.get(id) === watcher) this.refresher.request(id);
         }),
       );
       watcher.on('error', (error) => this.options.onError?.(error));
       this.runWatchers.set(id, watcher);
     }
-    return Promise.all(ready).then(() => undefined);
+    const settled = Promise.all(ready).then(() => undefined);
+    this.runWatchersReady = Promise.all([this.runWatchersReady, settled]).then(() => undefined);
+    return settled;
   }
 
   /**
@@ -284,7 +354,7 @@ export class RunIndex implements Disposable {
     this.wrote.dispose();
     if (this.livenessTimer) clearInterval(this.livenessTimer);
     if (this.storePoll) clearInterval(this.storePoll);
-    void this.storeWatcher?.close();
+    this.storeWatcher?.close();
     for (const watcher of this.runWatchers.values()) void watcher.close();
     for (const timer of this.trailing.values()) clearTimeout(timer);
     this.runWatchers.clear();

@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import fs from 'node:fs';
 import { hostname } from 'node:os';
+import sinon from 'sinon';
 import { join } from 'node:path';
 import { RunIndex } from '../../../src/core/store/runIndex';
 import { RunStore } from '../../../src/core/store/runStore';
@@ -193,6 +203,70 @@ describe('the run index', () => {
     await waitFor(() => writes === 1);
     appendFileSync(metrics, pointLine({ key: 'loss', value: 1, step: 1, time: 0 })); // chokidar drops this event
     await waitFor(() => writes === 2);
+  });
+
+  it('reports writes made right after loading, before the run watchers are ready', async () => {
+    const root = tempStore();
+    const live = writeRun(root, {
+      status: 'running',
+      endTime: null,
+      heartbeatAt: new Date().toISOString(),
+      capture: { pid: process.pid, host: hostname() },
+    });
+    index = new RunIndex(new RunStore(root), { watch: true, debounceMs: 5 });
+    let writes = 0;
+    index.onDidWriteFiles((ids) => (writes += ids.filter((id) => id === live.id).length));
+    await index.load();
+    appendFileSync(
+      join(root, 'runs', live.id, 'metrics.jsonl'),
+      pointLine({ key: 'loss', value: 1, step: 0, time: 0 }),
+    );
+    await waitFor(() => writes === 1);
+    await index.watching();
+    assert.equal(writes, 1, 'one write, one event');
+  });
+
+  it('follows run folders added and removed outside the extension without being asked', async () => {
+    const root = tempStore();
+    const kept = writeRun(root);
+    const gone = writeRun(root);
+    index = new RunIndex(new RunStore(root), { watch: true, debounceMs: 5 });
+    await index.load();
+    const removed = untilChange(index);
+    rmSync(join(root, 'runs', gone.id), { recursive: true });
+    assert.deepEqual(await removed, [gone.id]);
+    assert.deepEqual(
+      index.list().map((e) => e.id),
+      [kept.id],
+    );
+    const added = writeRun(root);
+    await waitFor(() => index?.get(added.id)?.kind === 'run');
+    assert.equal(index.list().length, 2);
+  });
+
+  it('follows new and removed runs by listing when the runs folder cannot be watched, and says so once', async () => {
+    const root = tempStore();
+    const gone = writeRun(root);
+    const noWatch = sinon
+      .stub(fs, 'watch')
+      .throws(Object.assign(new Error('no inotify watch left'), { code: 'ENOSPC' }));
+    try {
+      const errors: unknown[] = [];
+      index = new RunIndex(new RunStore(root), {
+        watch: true,
+        debounceMs: 5,
+        onError: (e) => errors.push(e),
+      });
+      await index.load();
+      const added = writeRun(root);
+      rmSync(join(root, 'runs', gone.id), { recursive: true });
+      await waitFor(() => index?.get(added.id)?.kind === 'run' && index.get(gone.id) === undefined);
+      await waitFor(() => noWatch.callCount >= 2); // retried at least once
+      assert.equal(errors.length, 1);
+      assert.match(String(errors[0]), /no inotify watch left/);
+    } finally {
+      noWatch.restore();
+    }
   });
 
   it('drops runs moved to the trash and brings them back on restore', async () => {
