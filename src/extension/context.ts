@@ -6,6 +6,9 @@ import { Config } from './config';
 /** An error whose message is meant for the user as is (no stack, no "Runlog failed:" prefix). */
 export class UserError extends Error {}
 
+/** How many of the newest runs the Runs view waits for before it shows (the rest follow within a second). */
+const NEWEST_FIRST = 1000;
+
 /**
  * The one object that owns Runlog's long-lived state in the editor: settings, the store and its index, the log
  * channel, and every subscription. Everything else receives it and registers its disposables here.
@@ -14,7 +17,8 @@ export class RunlogContext implements vscode.Disposable {
   readonly config = new Config();
   readonly log = vscode.window.createOutputChannel('Runlog', { log: true });
   private readonly disposables: vscode.Disposable[] = [this.log];
-  private current: { root: string; store: RunStore; index: Promise<RunIndex> } | undefined;
+  private current:
+    { root: string; store: RunStore; index: Promise<RunIndex>; newest: Promise<RunIndex> } | undefined;
   private readonly runsChanged = new vscode.EventEmitter<string[] | undefined>();
   private readonly filesWritten = new vscode.EventEmitter<string[]>();
 
@@ -58,12 +62,22 @@ export class RunlogContext implements vscode.Disposable {
     return this.store ? this.current!.index : undefined;
   }
 
+  /**
+   * The same index as soon as its newest runs are in (the rest follow with an onDidChangeRuns): for the Runs view,
+   * which shows a large store's recent runs without waiting for the oldest. Anything that looks runs up by id
+   * waits for index().
+   */
+  async indexNewest(): Promise<RunIndex | undefined> {
+    return this.store ? this.current!.newest : undefined;
+  }
+
   private open(root: string) {
     const store = new RunStore(root);
     const index = new RunIndex(store, {
       watch: true,
       persistCrashes: true, // the extension supervises runs: it alone records crashes (store-format.md)
       onError: (error) => this.log.warn(`store ${root}: ${String(error)}`),
+      firstPage: NEWEST_FIRST,
     });
     index.onDidChange((ids) => this.runsChanged.fire(ids));
     index.onDidWriteFiles((ids) => this.filesWritten.fire(ids));
@@ -77,7 +91,9 @@ export class RunlogContext implements vscode.Disposable {
         throw error;
       },
     );
-    return { root, store, index: loaded };
+    const newest = index.loadNewest().then(() => index);
+    newest.catch(() => undefined); // reported by `loaded`
+    return { root, store, index: loaded, newest };
   }
 
   private switchStore(): void {

@@ -20,6 +20,11 @@ export interface RunIndexOptions {
    */
   persistCrashes?: boolean;
   onError?: (error: unknown) => void;
+  /**
+   * How many of the newest runs loadNewest() waits for (default: all). The rest load right after and are announced
+   * with onDidChange, so a view of a large store shows its newest runs without waiting for the oldest.
+   */
+  firstPage?: number;
 }
 
 interface Cached {
@@ -79,6 +84,17 @@ export class RunIndex implements Disposable {
     return this.loaded;
   }
 
+  /**
+   * Starts the load and resolves once the newest `firstPage` runs are in (or the whole load ended, or failed):
+   * what a view needs to show something. Everything else should wait for load().
+   */
+  async loadNewest(): Promise<void> {
+    const all = this.load();
+    await Promise.race([all, this.newestLoaded.promise]);
+  }
+
+  private readonly newestLoaded = deferred();
+
   /** Every run, newest first. Sorted once per change of the index, not per call (views ask often). */
   list(): readonly RunEntry[] {
     this.sorted ??= [...this.cache.values()]
@@ -124,11 +140,22 @@ export class RunIndex implements Disposable {
   private async loadAll(): Promise<void> {
     // The store watch starts before the listing, so a run added while thousands are read is not missed.
     if (this.options.watch) this.watchStore();
-    const ids = await this.store.listIds();
-    await inBatches(ids, (id) => {
+    // Newest first (ids start with their start time): a large store shows its recent runs first.
+    const ids = (await this.store.listIds()).sort().reverse();
+    const first = this.options.firstPage ?? ids.length;
+    const read = (id: string) => {
       const stamp = this.store.documentStamp(id);
       this.put(id, { entry: this.store.readEntry(id), stamp });
-    });
+    };
+    await inBatches(ids.slice(0, first), read);
+    if (first < ids.length) {
+      this.newestLoaded.resolve();
+      await new Promise((resolve) => setImmediate(resolve)); // let the view render them before reading on
+      const rest = ids.slice(first);
+      await inBatches(rest, read);
+      // Whoever showed the newest runs learns of the others; a run changed meanwhile is re-read by its event.
+      if (!this.disposed) this.changed.fire(rest.filter((id) => this.cache.has(id)));
+    }
     this.checkLiveness();
     // Not awaited: the first render never waits for a watcher to be ready.
     if (this.options.watch) void this.updateRunWatchers();
@@ -380,4 +407,10 @@ async function inBatches<T>(items: T[], work: (item: T) => void, batchSize = 500
     if (start > 0) await new Promise((resolve) => setImmediate(resolve));
     for (const item of items.slice(start, start + batchSize)) work(item);
   }
+}
+
+function deferred(): { promise: Promise<void>; resolve(): void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
 }

@@ -74,7 +74,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode> {
   }
 
   private onRunsChanged(ids: string[] | undefined): void {
-    void this.ctx.index().then((index) => {
+    void this.ctx.indexNewest().then((index) => {
       if (!ids || !index) return this.changed.fire(undefined);
       // Forget removed runs: a run restored later (Undo of a delete, same id) is then a new node, not an in-place
       // change of a node the view no longer shows.
@@ -96,7 +96,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode> {
 
   /** The arranged listing, recomputed only when the index, the sort, the filter or a setting changed. */
   async listing(): Promise<RunListing | undefined> {
-    const index = await this.ctx.index();
+    const index = await this.ctx.indexNewest();
     if (!index) return undefined;
     const list = index.list();
     const key = `${this.state.sort}\0${this.state.filterText ?? ''}\0${this.ctx.config.primaryMetric}`;
@@ -114,7 +114,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode> {
   }
 
   async getChildren(node?: RunsNode): Promise<RunsNode[]> {
-    const index = await this.ctx.index();
+    const index = await this.ctx.indexNewest();
     const listing = await this.listing();
     if (!index || !listing) return [];
     this.updateTicker(index.list());
@@ -155,7 +155,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode> {
       };
       return item;
     }
-    const entry = (await this.ctx.index())?.get(node.id);
+    const entry = (await this.ctx.indexNewest())?.get(node.id);
     if (!entry) return new vscode.TreeItem(node.id);
     this.shape.set(entry.id, shapeOf(entry));
     return entry.kind === 'run' ? this.runItem(entry.doc) : unreadableItem(entry);
@@ -164,7 +164,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode> {
   /** Tooltips are built when hovered: a params table for each of 10,000 runs up front would cost seconds. */
   async resolveTreeItem(item: vscode.TreeItem, node: RunsNode): Promise<vscode.TreeItem> {
     if (node.kind !== 'run' || item.tooltip) return item;
-    const entry = (await this.ctx.index())?.get(node.id);
+    const entry = (await this.ctx.indexNewest())?.get(node.id);
     if (entry?.kind === 'run') item.tooltip = tooltipOf(entry.doc);
     return item;
   }
@@ -240,7 +240,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode> {
     const anyRunning = entries.some(isRunning);
     if (anyRunning && !this.ticker) {
       this.ticker = setInterval(() => {
-        void this.ctx.index().then((index) => {
+        void this.ctx.indexNewest().then((index) => {
           const running = index?.list().filter(isRunning) ?? [];
           if (running.length === 0 && this.ticker) {
             clearInterval(this.ticker);

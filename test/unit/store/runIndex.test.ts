@@ -58,6 +58,28 @@ describe('the run index', () => {
     assert.equal(first.kind === 'run' && first.doc.metrics.loss.last, 0.5);
   });
 
+  it('hands out the newest runs first when asked, then announces the rest', async () => {
+    const root = tempStore();
+    const docs = Array.from({ length: 30 }, (_, i) =>
+      writeRun(root, { startTime: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString() }),
+    );
+    const newest = docs
+      .map((d) => d.id)
+      .sort()
+      .reverse();
+    index = new RunIndex(new RunStore(root), { firstPage: 10 });
+    const rest = untilChange(index);
+    await index.loadNewest();
+    assert.deepEqual(
+      index.list().map((e) => e.id),
+      newest.slice(0, 10),
+      'the ten newest, before the others are read',
+    );
+    assert.deepEqual((await rest).sort().reverse(), newest.slice(10), 'the others, announced once read');
+    await index.load();
+    assert.equal(index.list().length, 30);
+  });
+
   it('re-reads only runs whose document changed', async () => {
     const root = tempStore();
     const a = writeRun(root);
