@@ -5,6 +5,7 @@
 // Usage: tsx bench/compareWorkbenchBench.ts <workdir> [--section]   (--section: package if needed, measure, print
 // the markdown section as well)
 // RUNLOG_BENCH_VSIX=<file.vsix> measures another package (e.g. a baseline built from main) on the same machine.
+// RUNLOG_BENCH_WATCHER_EXCLUDE=1 measures with VS Code's file watcher kept out of .runlog/runs.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -89,14 +90,19 @@ async function measure(workdir: string): Promise<Record<string, number>> {
   const result: Record<string, number> = {};
 
   const vsix = process.env.RUNLOG_BENCH_VSIX || undefined;
-  const one = await new Workbench({ workspace: small, name: 'bench-one', vsix }).start();
+  // RUNLOG_BENCH_WATCHER_EXCLUDE=1: both windows keep VS Code's own file watcher out of the runs (docs/compare.md).
+  const settings =
+    process.env.RUNLOG_BENCH_WATCHER_EXCLUDE === '1'
+      ? { 'files.watcherExclude': { '**/.runlog/runs/**': true } }
+      : undefined;
+  const one = await new Workbench({ workspace: small, name: 'bench-one', vsix, settings }).start();
   try {
     result.runsViewOneMs = await runsViewShown(one, result, 'runsViewOne');
   } finally {
     await one.close();
   }
 
-  const many = await new Workbench({ workspace: big, name: 'bench-many', vsix }).start();
+  const many = await new Workbench({ workspace: big, name: 'bench-many', vsix, settings }).start();
   try {
     result.runsViewManyMs = await runsViewShown(many, result, 'runsViewMany');
     const t0 = performance.now();

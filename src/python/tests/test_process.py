@@ -78,7 +78,7 @@ class ProcessTest(TempDirTest):
                                  timeout=5.0, interval=0.1), "heartbeat not refreshed while idle")
         self.assertEqual(read_doc(run_dir)["status"], "running")
         p.send_signal(signal.SIGTERM)
-        self.assertEqual(p.wait(10), 143)
+        self.assertEqual(p.wait(60), 143)
         doc = read_doc(run_dir)
         self.assertEqual(doc["status"], "interrupted")
         self.assertEqual(doc["capture"]["exitCode"], 143)
@@ -99,7 +99,7 @@ class ProcessTest(TempDirTest):
         self.assertTrue(run_dir, p.stderr.read1(4096) if p.poll() is not None else "no run")
         self.assertTrue(wait_for(lambda: len(read_points(run_dir)) > 300, timeout=30))
         p.kill()
-        p.wait(10)
+        p.wait(60)
         with open(os.path.join(run_dir, "metrics.jsonl"), "rb") as f:
             data = f.read()
         self.assertTrue(data.endswith(b"\n"), "torn last line")
@@ -144,7 +144,7 @@ class ProcessTest(TempDirTest):
         )
         self.assertEqual(p.stdout.readline(), b"ready\n")
         p.send_signal(signal.SIGINT)
-        code = p.wait(10)
+        code = p.wait(60)
         self.assertIn(code, (-signal.SIGINT, 130))  # Python's own exit for an uncaught KeyboardInterrupt
         self.assertIn(b"KeyboardInterrupt", p.stderr.read())
         doc = read_doc(only_run(self, self.store))
@@ -162,7 +162,7 @@ class ProcessTest(TempDirTest):
         )
         self.assertEqual(p.stdout.readline(), b"ready\n")
         p.send_signal(signal.SIGTERM)
-        self.assertEqual(p.wait(10), 7)
+        self.assertEqual(p.wait(60), 7)
         self.assertEqual(read_doc(only_run(self, self.store))["status"], "finished")
 
     def test_lock_protocol_rename_survives(self):
