@@ -276,7 +276,7 @@ class WrapperTest(TempDirTest):
                 self.assertTrue(wait_for(lambda: read_points(run_dir), 1.0), "output metric not flushed live")
                 self.assertEqual(read_doc(run_dir)["status"], "running")
                 p.send_signal(sig)
-                self.assertEqual(p.wait(10), code)
+                self.assertEqual(p.wait(60), code)
             finally:
                 if p.poll() is None:
                     p.kill()
