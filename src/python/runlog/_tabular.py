@@ -481,6 +481,7 @@ def _profile_region(region, rows, delimiter, at_start, parse_error):
     text = region.decode("utf-8", "replace")
     lines = _universal_lines(text) if _needs_universal_split(text) else text.splitlines(True)
     reader = csv.reader(lines, delimiter=delimiter)
+    before = rows.records if rows is not None and not at_start else 0
     try:
         if at_start:
             header = next(reader, None)
@@ -491,9 +492,19 @@ def _profile_region(region, rows, delimiter, at_start, parse_error):
         elif rows is not None:  # (None: the header was not parsed, e.g. a csv.Error in it)
             # line numbers of malformed rows are known in the head only (before any record was skipped)
             rows.feed(reader, None)
+        else:
+            return rows, parse_error
     except csv.Error as e:
-        parse_error = parse_error or "cannot parse a sampled block (%s); its remaining records are left out of the " \
+        return rows, parse_error or "cannot parse a sampled block (%s); its remaining records are left out of the " \
             "statistics" % e
+    if not parse_error and (b'"' in region or region.count(b"\r") != region.count(b"\r\n")):
+        # the row count relies on '"' pairing up around quoted fields and on records ending in \n; check both where
+        # csv parsed the records (a '"' inside an unquoted field, or a bare \r line end, would throw it off)
+        counted = sum(map(bytes.count, region.split(b'"')[0::2], itertools.repeat(b"\n")))
+        counted += region[-1:] != b"\n"
+        if counted != rows.records - before + at_start:
+            parse_error = "the row count may be inexact: the quotes or line ends of this file are irregular (a '\"' " \
+                "inside an unquoted field, or lines ending in a bare carriage return); profile=\"full\" counts exactly"
     return rows, parse_error
 
 

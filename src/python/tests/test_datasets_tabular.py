@@ -230,6 +230,12 @@ class SampledProfileTest(unittest.TestCase):
         prof, _ = sampled(b"a,b\n1,2\n3\n4,5\n", block=1 << 20)
         self.assertEqual((prof["rows"], prof["malformedRows"], prof["malformedExamples"]), (2, 1, [3]))
 
+    def test_a_stray_quote_that_throws_the_count_off_is_reported(self):
+        prof, _ = sampled(b'a,b\n1,5"\n2,3\n4,5\n', block=1 << 20)
+        self.assertIn("row count may be inexact", prof["error"])
+        prof, _ = sampled(b'a,b\n1,"5 ""x"""\n2,3\n', block=1 << 20)
+        self.assertEqual((prof["rows"], prof.get("error")), (2, None))
+
     def test_auto_samples_only_over_the_threshold(self):
         data = b"a\n" + b"1\n" * 100
         with mock.patch.object(_tabular, "SAMPLE_ABOVE_BYTES", len(data)):
