@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { diffVersions } from '../../../src/core/datasets/diff';
 import { sampleNote } from '../../../src/core/datasets/format';
 import { DatasetStore } from '../../../src/core/datasets/versionStore';
+import { keyCandidates } from '../../../src/core/datasets/rowSample';
 import '../../../src/cli/commands'; // first: datasetsCommand is loaded through the command table
 import { describeDiff } from '../../../src/cli/datasetsCommand';
 import { csvProfile, folderVersion, numberColumn, saveVersion, uniform } from '../../fixtures/datasets';
@@ -56,6 +57,14 @@ describe('sampled dataset profiles', () => {
       text,
       /big\.csv: rows 900 → 5000000\n {2}statistics of the newer version from a sample of 1,200,000 of 5,000,000 rows\n/,
     );
+  });
+
+  it('finds a unique key column from the sampled rows', () => {
+    const key = numberColumn('row', uniform(0, 100), { distinct: 1_200_000 });
+    const sampledKey = { ...sampledProfile, columns: [numberColumn('x', uniform(0, 1)), key] };
+    assert.equal(keyCandidates(sampledKey, sampledKey).found, 'row');
+    const unsampled = { ...sampledKey, sample: undefined };
+    assert.equal(keyCandidates(unsampled, unsampled).found, undefined, 'unique only in the sample');
   });
 
   it('names both sides when both were sampled, and nothing when both are exact', () => {
