@@ -328,6 +328,19 @@ class LogDatasetTest(DatasetsTestCase):
         self.assertTrue(os.path.exists(_datasets.record_path(self.store, entry["digest"])))
         self.assertEqual(run.status, "finished")
 
+    def test_profile_mode_is_passed_through(self):
+        root = self.data({"train.csv": "x\n1\n2\n"})
+        runlog.start_run()
+        try:
+            entry = runlog.log_dataset(root, profile="sample")
+            with self.assertRaisesRegex(ValueError, "profile must be one of auto, full, sample"):
+                runlog.log_dataset(root, profile="quick")
+        finally:
+            runlog.end_run()
+        record = _datasets._util.read_json(_datasets.record_path(self.store, entry["digest"]))
+        prof = record["profiles"]["train.csv"]
+        self.assertEqual((prof["rows"], prof["sample"]["rows"]), (2, 2))
+
 
 class CliTest(DatasetsTestCase):
     def test_version_and_track_from_the_command_line(self):
