@@ -358,15 +358,34 @@ def _sample_plan(size):
 
 
 def _blank_lines(data):
-    """Empty lines (\n followed by \n or \r\n) in bytes outside quotes: csv yields no row for them."""
+    """Empty lines (\\n followed by \\n or \\r\\n) in bytes outside quotes: csv yields no row for them."""
     return len(_BLANK.findall(data))
 
 
 _BLANK = re.compile(rb"\n(?=\r?\n)")
 
 
+_NOT_QUOTE_OR_NEWLINE = bytes(b for b in range(256) if b not in b'"\n')
+
+
+def _newlines_outside_quotes(block, inside):
+    """The \\n of block outside quoted fields (inside: whether it starts inside one).
+
+    Only '"' and \\n matter, so the others are deleted first (bytes.translate, C), and then every pair of adjacent
+    quotes (a quoted field without a newline, or an escaped ""): removing two adjacent quotes changes no other
+    character's quote parity. What is left is \\n and the quotes around newlines in quoted fields, split at them.
+    """
+    compact = block.translate(None, _NOT_QUOTE_OR_NEWLINE)
+    if inside:
+        compact = b'"' + compact  # the quote that opened the field, so the block starts outside
+    compact = compact.replace(b'""', b"")
+    if b'"' not in compact:
+        return compact.count(b"\n")
+    return sum(map(bytes.count, compact.split(b'"')[0::2], itertools.repeat(b"\n")))
+
+
 def _first_newline(parts, inside):
-    """The offset in the block of its first \n outside quotes (parts: the block split at '"'), or -1."""
+    """The offset in the block of its first \\n outside quotes (parts: the block split at '"'), or -1."""
     offset = 0
     for i, part in enumerate(parts):
         if (i & 1) == inside:  # outside quotes
@@ -391,11 +410,11 @@ def _last_newline(parts, inside, length):
 def _sampled_csv(read, on_block, delimiter, fmt, size):
     """Exact row count and digest, statistics of a sample of whole records (docs/datasets.md, "Large files").
 
-    Every block is hashed and its records counted in C: the \n outside quotes, found by the parity of the '"'
+    Every block is hashed and its records counted in C: the \\n outside quotes, found by the parity of the '"'
     characters since the start of the file (an escaped "" keeps the parity). A block with no '"' that starts outside
-    quotes contributes bytes.count(b"\n"); a block with quotes is split at them and the \n of its outside parts are
+    quotes contributes bytes.count(b"\\n"); in a block with quotes, the \\n outside its quoted parts are
     counted. Blank lines are subtracted (csv yields no row for them). The sampled blocks are cut to whole records at
-    their first and last \n outside quotes (consecutive sampled blocks are joined: no record is lost between them)
+    their first and last \\n outside quotes (consecutive sampled blocks are joined: no record is lost between them)
     and parsed with csv.reader; a sampled block that starts inside a quoted field starts at its first record end.
     """
     profile = {"format": fmt, "rows": 0, "malformedRows": 0, "malformedExamples": [], "columns": []}
@@ -421,11 +440,11 @@ def _sampled_csv(read, on_block, delimiter, fmt, size):
         on_block(block)
         quotes = block.count(b'"')
         if quotes or inside:
-            parts = block.split(b'"')
-            outside = parts[inside::2]
-            newlines += sum(map(bytes.count, outside, itertools.repeat(b"\n")))
+            newlines += _newlines_outside_quotes(block, inside)
+            parts = None  # split at the quotes only where positions or blank lines are needed (the split is slower)
             if b"\n\n" in block or b"\n\r\n" in block:
-                blanks += sum(map(_blank_lines, outside))
+                parts = block.split(b'"')
+                blanks += sum(map(_blank_lines, parts[inside::2]))
         else:
             parts = None
             newlines += block.count(b"\n")
@@ -439,6 +458,8 @@ def _sampled_csv(read, on_block, delimiter, fmt, size):
         else:
             if pending is None:
                 chain = index  # the block where the records now profiled start
+            if parts is None and (quotes or inside):
+                parts = block.split(b'"')
             if pending is not None or index == 0:
                 start = 0
             else:
@@ -449,7 +470,8 @@ def _sampled_csv(read, on_block, delimiter, fmt, size):
                 end = (block.rfind(b"\n") if parts is None else _last_newline(parts, inside, len(block))) + 1
                 if end > start:
                     region = pending + block[start:end] if pending else block[start:end]
-                    rows, parse_error = _profile_region(region, rows, delimiter, rows is None and chain == 0, parse_error)
+                    at_start = rows is None and chain == 0
+                    rows, parse_error = _profile_region(region, rows, delimiter, at_start, parse_error)
                     sampled_bytes += len(region)
                     pending = block[end:]
                 else:
