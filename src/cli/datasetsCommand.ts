@@ -8,7 +8,7 @@ import { looksLikeDigest, resolveVersionReference, VersionReferenceError } from 
 import { addParquetProfiles } from '../core/datasets/parquetAttach';
 import { findClientDir, versionWithClient } from '../core/datasets/versioner';
 import { DatasetStore, VersionUnavailableError } from '../core/datasets/versionStore';
-import { formatBytes } from '../core/datasets/format';
+import { formatBytes, sampleNote } from '../core/datasets/format';
 import { RunIndex } from '../core/store/runIndex';
 import type { RunStore } from '../core/store/runStore';
 import type { RunDocument } from '../core/store/types';
@@ -156,6 +156,8 @@ export function describeDiff(d: DatasetDiff): string {
   }
   for (const t of d.tabular) {
     lines.push('', `${t.path}${t.pathA !== t.path ? ` (was ${t.pathA})` : ''}: rows ${t.rowsA} → ${t.rowsB}`);
+    const sampled = sampleNote(t);
+    if (sampled) lines.push(`  ${sampled}`);
     if (t.columnsAdded.length) lines.push(`  columns added: ${t.columnsAdded.join(', ')}`);
     if (t.columnsRemoved.length) lines.push(`  columns removed: ${t.columnsRemoved.join(', ')}`);
     for (const r of t.retyped) lines.push(`  ${r.name}: ${r.from} → ${r.to}`);

@@ -2,6 +2,7 @@ import type { ColumnDiff, DatasetDiff, FileChange, TabularDiff } from '../../src
 import { h } from '../shared/dom';
 import { formatBytes } from '../shared/format';
 import type { RowSample } from '../../src/core/datasets/rowSample';
+import { sampleNote } from '../../src/core/datasets/format';
 import type { DATASET_DIFF_COMMANDS, DatasetDiffView } from './contract';
 
 type Run = (command: (typeof DATASET_DIFF_COMMANDS)[number], args: string[]) => void;
@@ -188,6 +189,8 @@ function tabular(t: TabularDiff, chooseKey: ChooseKey): HTMLElement {
   if (t.columnsRemoved.length) notes.push(`Columns removed: ${t.columnsRemoved.join(', ')}`);
   for (const r of t.retyped) notes.push(`${r.name}: ${r.from} → ${r.to}`);
   if (t.malformedA || t.malformedB) notes.push(`Malformed rows: ${t.malformedA} → ${t.malformedB}`);
+  const sampled = sampleNote(t);
+  if (sampled) notes.push(sampled[0].toUpperCase() + sampled.slice(1));
   return h(
     'section',
     { class: 'tabular', attrs: { 'aria-label': `Table ${t.path}` } },

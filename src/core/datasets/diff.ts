@@ -3,6 +3,7 @@ import type { RowSample } from './rowSample';
 import type {
   ColumnProfile,
   ManifestEntry,
+  ProfileSample,
   StoredFloat,
   TabularProfile,
   VersionProblem,
@@ -69,6 +70,9 @@ export interface TabularDiff {
   rowsB: number;
   malformedA: number;
   malformedB: number;
+  /** Set for a side whose column statistics come from a sample (its rows count stays exact). */
+  sampleA?: ProfileSample;
+  sampleB?: ProfileSample;
   columnsAdded: string[];
   columnsRemoved: string[];
   retyped: { name: string; from: ColumnProfile['type']; to: ColumnProfile['type'] }[];
@@ -256,6 +260,8 @@ export function diffProfiles(
     rowsB: b.rows,
     malformedA: a.malformedRows,
     malformedB: b.malformedRows,
+    ...(a.sample ? { sampleA: a.sample } : {}),
+    ...(b.sample ? { sampleB: b.sample } : {}),
     columnsAdded,
     columnsRemoved,
     retyped,

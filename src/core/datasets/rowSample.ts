@@ -68,7 +68,8 @@ export function keyCandidates(
     (c.distinctExact ? c.distinct === rows : Math.abs(c.distinct - rows) <= 0.03 * rows);
   const score = (c: TabularProfile['columns'][number]) => {
     const a = inA.get(c.name)!;
-    const isUnique = unique(pa.rows, a) && unique(pb.rows, c);
+    // a sampled profile's distinct counts are of its sampled rows
+    const isUnique = unique(pa.sample?.rows ?? pa.rows, a) && unique(pb.sample?.rows ?? pb.rows, c);
     return (KEY_NAME.test(c.name) ? 2 : 0) + (isUnique ? 1 : 0) + (KEY_NAME.test(c.name) && isUnique ? 1 : 0);
   };
   const scored = both.map((c, i) => ({ name: c.name, score: score(c), i }));

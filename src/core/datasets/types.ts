@@ -40,6 +40,21 @@ export interface TabularProfile {
   /** Set when a CSV could not be parsed to its end: after which line, and why (the profile stops there). */
   error?: string;
   columns: ColumnProfile[];
+  /**
+   * Present when the column statistics come from a sample of whole records (CSV/TSV files over the size threshold,
+   * or profiled with `profile="sample"`): `rows` and the digest stay exact, while the columns' counts, nulls,
+   * min/max/mean, quantiles, categories and distinct estimates, and `malformedRows`, describe the sampled records.
+   */
+  sample?: ProfileSample;
+}
+
+export interface ProfileSample {
+  /** Rows profiled (of the header's width). */
+  rows: number;
+  /** Bytes of the records profiled. */
+  bytes: number;
+  /** `blocks`: the first 32 MB, then blocks evenly spaced through the file, each cut to whole records. */
+  method: 'blocks';
 }
 
 export interface VersionProblem {

@@ -116,9 +116,10 @@ def log_model(path, name=None, flavor=None):
     return _models.log_model(_process.active() or _auto(), path, name, flavor)
 
 
-def log_dataset(path, name=None, role="input"):
-    """Records the version of a dataset (file or folder) the run used; role: train, eval, test, input or output."""
-    return (_process.active() or _auto()).log_dataset(path, name, role)
+def log_dataset(path, name=None, role="input", profile="auto"):
+    """Records the version of a dataset (file or folder) the run used; role: train, eval, test, input or output.
+    profile: "auto" (CSV/TSV files over 256 MB: exact row count, statistics of a sample), "full" or "sample"."""
+    return (_process.active() or _auto()).log_dataset(path, name, role, profile)
 
 
 def flush():

@@ -22,6 +22,7 @@ from . import _util
 SCHEMA = 1
 PROFILER = 2  # bump when profiles change meaning: cached profiles of an older profiler are recomputed
 ROLES = ("train", "eval", "test", "input", "output")
+PROFILE_MODES = ("auto", "full", "sample")  # as _tabular.PROFILE_MODES (imported only when a file is profiled)
 TABULAR = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
 CHUNK_BYTES = 1 << 20  # read size of files that are only hashed (tabular files: _tabular.BLOCK_BYTES)
@@ -146,7 +147,7 @@ def _same(a, b):
 # ---------------------------------------------------------------------------------------------- hashing
 
 
-def _hash_and_profile(full, fmt, on_bytes):
+def _hash_and_profile(full, fmt, on_bytes, mode="auto"):
     """(hex, size, profile or None, stat at start) of one read of the file; raises _Changed if it changed meanwhile.
 
     A tabular file is profiled from the very blocks that are hashed, so a profile describes the bytes of the digest.
@@ -170,7 +171,8 @@ def _hash_and_profile(full, fmt, on_bytes):
             if fmt == "jsonl":
                 profile = _tabular.profile_jsonl(f.read, on_block)
             else:
-                profile = _tabular.profile_csv(f.read, on_block, "\t" if fmt == "tsv" else ",", fmt)
+                profile = _tabular.profile_csv(f.read, on_block, "\t" if fmt == "tsv" else ",", fmt, mode,
+                                               before.st_size)
             size = done[0]
         else:
             buf = bytearray(CHUNK_BYTES)
@@ -232,7 +234,14 @@ def version(path, store, progress=None, profile=True, manifest=True):
     "digest"}], "profiles": {path: profile}, "problems": [{"path", "problem"}], "createdAt"}. With manifest=False
     the returned record has no "manifest" when the store already holds this version (a re-check of 100,000
     unchanged files then builds no 100,000 dicts); the stored record always has it.
+
+    profile: False (hash only), True or "auto" (CSV/TSV files over _tabular.SAMPLE_ABOVE_BYTES get an exact row count
+    and statistics of a sample, marked by the profile's "sample"), "full" (exact statistics of every row) or "sample".
     """
+    if profile is True:
+        profile = "auto"
+    if profile is not False and profile not in PROFILE_MODES:
+        raise ValueError("profile must be one of auto, full, sample (or False), got %r" % (profile,))
     gc_enabled = gc.isenabled()
     gc.disable()  # hundreds of thousands of stat results and tuples, no reference cycles: collections only cost time
     try:
@@ -301,7 +310,7 @@ def _version(path, store, progress, profile, want_manifest):
                                  % (profile_max // (1024 * 1024))})
             prof = None
             if hex_digest is not None and fmt:
-                prof = _read_profile(store, hex_digest)
+                prof = _read_profile(store, hex_digest, profile)
                 if prof is None:
                     hex_digest = None  # hash again: the profile needs the bytes anyway
             if hex_digest is not None:
@@ -309,7 +318,7 @@ def _version(path, store, progress, profile, want_manifest):
                 report.file_done(size)
             else:
                 full = os.path.join(root, *rel.split("/")) if is_folder else root
-                result = _read_file(full, fmt, report, problems, rel)
+                result = _read_file(full, fmt, report, problems, rel, profile)
                 if result is None:
                     continue
                 hex_digest, size, prof, st = result
@@ -327,8 +336,10 @@ def _version(path, store, progress, profile, want_manifest):
             if fmt and prof is not None:
                 profiles[rel] = prof
                 if prof.get("malformedRows"):
-                    problems.append({"path": rel, "problem": "%d malformed rows (first at lines %s), left out of the "
-                                     "profile" % (prof["malformedRows"], ", ".join(map(str, prof["malformedExamples"])))})
+                    where = " (first at lines %s)" % ", ".join(map(str, prof["malformedExamples"])) \
+                        if prof["malformedExamples"] else ""
+                    problems.append({"path": rel, "problem": "%d malformed rows%s%s, left out of the profile" % (
+                        prof["malformedRows"], " in the sample" if "sample" in prof else "", where)})
                 if prof.get("error"):
                     problems.append({"path": rel, "problem": prof["error"]})
     report._maybe(force=True)
@@ -417,18 +428,26 @@ def _save_stat_cache(cache_file, root, sigs, digests, folder_digest):
 
 
 def _incomplete(existing, record):
-    """An existing record lacks profiles that this one has (e.g. recorded with profile=False)."""
-    return len(existing.get("profiles") or {}) < len(record["profiles"])
+    """An existing record lacks profiles that this one has (e.g. recorded with profile=False), or has a sampled
+    profile where this one is exact (profile="full")."""
+    old = existing.get("profiles") or {}
+    if len(old) < len(record["profiles"]):
+        return True
+    return any(isinstance(old.get(p), dict) and "sample" in old[p] and "sample" not in prof
+               for p, prof in record["profiles"].items())
 
 
-def _read_profile(store, hex_digest):
+def _read_profile(store, hex_digest, mode="auto"):
+    """The cached profile of these bytes; a sampled one does not do when the exact one is asked for."""
     doc = _util.read_json(_profile_cache_path(store, hex_digest))
     if doc and doc.get("profiler") == PROFILER and isinstance(doc.get("profile"), dict):
+        if mode == "full" and "sample" in doc["profile"]:
+            return None
         return doc["profile"]
     return None
 
 
-def _read_file(full, fmt, report, problems, rel):
+def _read_file(full, fmt, report, problems, rel, mode="auto"):
     for attempt in range(ATTEMPTS):
         done = [0]
 
@@ -437,7 +456,7 @@ def _read_file(full, fmt, report, problems, rel):
             report.add_bytes(n)
 
         try:
-            return _hash_and_profile(full, fmt, on_bytes)
+            return _hash_and_profile(full, fmt, on_bytes, mode)
         except _Changed:
             report.bytes -= done[0]
             if attempt == ATTEMPTS - 1:
@@ -466,14 +485,16 @@ def track(store, name, path, record):
         f.write(line + "\n")
 
 
-def entry_for_run(path, name, role, store):
+def entry_for_run(path, name, role, store, profile="auto"):
     """The `datasets` entry of run.json for a logged dataset (the version itself goes to the store)."""
     if role not in ROLES:
         raise ValueError("runlog.log_dataset: role must be one of %s, got %r" % (", ".join(ROLES), role))
     src = os.path.abspath(os.fspath(path))
     if not os.path.exists(src):
         raise FileNotFoundError("runlog.log_dataset: no such file or folder: %s" % src)
-    record = version(src, store, manifest=False)
+    if profile not in PROFILE_MODES:
+        raise ValueError("runlog.log_dataset: profile must be one of %s, got %r" % (", ".join(PROFILE_MODES), profile))
+    record = version(src, store, profile=profile, manifest=False)
     entry = _util.put_text(
         {"name": _util.clean_text(str(name) if name else os.path.basename(src.rstrip("/\\")))}, "path", src
     )
@@ -491,10 +512,13 @@ def entry_for_run(path, name, role, store):
 
 # ------------------------------------------------------------------------------------------------- CLI
 
-USAGE = """usage: python -m runlog dataset version PATH [--store STORE] [--name NAME] [--track] [--no-profile] [--progress]
+USAGE = """usage: python -m runlog dataset version PATH [--store STORE] [--name NAME] [--track] [--no-profile]
+       [--profile auto|full|sample] [--progress]
 
 Records the version of a file or folder in the store and prints it as JSON (digest, size, files, problems).
 --track also lists it under NAME in the Datasets view; --progress writes progress lines (JSON) to stderr.
+--profile: auto (default) profiles CSV/TSV files over 256 MB from a sample (exact row count and digest), full
+profiles every row, sample always samples.
 """
 
 
@@ -505,10 +529,16 @@ def cli(argv, find_store):
         sys.stderr.write(USAGE)
         return 2
     path = None
-    opts = {"store": None, "name": None, "track": False, "profile": True, "progress": False}
+    opts = {"store": None, "name": None, "track": False, "profile": "auto", "progress": False}
     args = iter(argv[1:])
     for a in args:
-        if a in ("--store", "--name"):
+        if a == "--profile":
+            value = next(args, None)
+            if value not in PROFILE_MODES:
+                sys.stderr.write("runlog: --profile needs one of %s\n%s" % (", ".join(PROFILE_MODES), USAGE))
+                return 2
+            opts["profile"] = value if opts["profile"] is not False else False
+        elif a in ("--store", "--name"):
             value = next(args, None)
             if value is None:
                 sys.stderr.write("runlog: %s needs a value\n%s" % (a, USAGE))

@@ -197,13 +197,14 @@ class Run:
         self._document.upsert("artifacts", ("path",), entry)
         return entry
 
-    def log_dataset(self, path, name=None, role="input"):
+    def log_dataset(self, path, name=None, role="input", profile="auto"):
         """Records which version of a dataset file or folder the run used (role: train, eval, test, input, output).
 
         The version (digest, manifest, tabular profiles) is saved in the store: see _datasets.py, docs/datasets.md.
+        profile: "auto" (large CSV/TSV files are profiled from a sample), "full" or "sample".
         """
         self._check_open()
-        entry = _datasets.entry_for_run(path, name, role, self.store)
+        entry = _datasets.entry_for_run(path, name, role, self.store, profile)
         self._document.upsert("datasets", ("path", "role"), entry)
         return entry
 

@@ -17,6 +17,7 @@ import heapq
 import itertools
 import json
 import math
+import re
 
 from . import _util
 
@@ -28,6 +29,12 @@ TOP_CATEGORIES = 50
 KMV_K = 2048  # k-minimum-values sketch size: distinct estimates within a few %
 QUANTILES = 101  # 0th..100th percentile
 MALFORMED_EXAMPLES = 5
+PROFILE_MODES = ("auto", "full", "sample")
+# Larger CSV/TSV files get an exact row count and digest but statistics of a sample (profile="auto"): exact statistics
+# of every cell cost 3-5x the parse in CPython (docs/datasets.md, "Speed"); the sample keeps 1 GB near the parse's cost.
+SAMPLE_ABOVE_BYTES = 256 << 20
+SAMPLE_BYTES = 192 << 20  # the bytes profiled of a larger file: its first SAMPLE_HEAD_BYTES, then evenly spaced blocks
+SAMPLE_HEAD_BYTES = 32 << 20
 _HASH_SPAN = 1 << 64  # hash() values are 64-bit and signed: the sketch keeps the smallest, from -2**63 up
 _HASH_MIN = -(1 << 63)
 
@@ -248,31 +255,42 @@ def _universal_lines(text):
     return list(io.StringIO(text, newline=""))
 
 
-def profile_csv(read, on_block, delimiter, fmt):
-    """The profile of a CSV/TSV file (docs/datasets.md), reading every byte through read/on_block."""
+def profile_csv(read, on_block, delimiter, fmt, mode="auto", size=None):
+    """The profile of a CSV/TSV file (docs/datasets.md), reading every byte through read/on_block.
+
+    mode "full": exact statistics of every row; "sample": exact row count, statistics of a sample of blocks
+    (_sampled_csv); "auto": sampled when size (the file's size in bytes) is over SAMPLE_ABOVE_BYTES.
+    """
+    if mode not in PROFILE_MODES:
+        raise ValueError("profile must be one of %s, got %r" % (", ".join(PROFILE_MODES), mode))
+    sample = mode == "sample" or (mode == "auto" and size is not None and size > SAMPLE_ABOVE_BYTES)
     gc_enabled = gc.isenabled()
     gc.disable()  # millions of short-lived rows and no reference cycles: collections would only cost time
     try:
+        if sample:
+            return _sampled_csv(read, on_block, delimiter, fmt, size)
         return _profile_csv(read, on_block, delimiter, fmt)
     finally:
         if gc_enabled:
             gc.enable()
 
 
-def _profile_csv(read, on_block, delimiter, fmt):
-    blocks = line_blocks(read, on_block)
-    reader = csv.reader(itertools.chain.from_iterable(blocks), delimiter=delimiter)
-    profile = {"format": fmt, "rows": 0, "malformedRows": 0, "malformedExamples": [], "columns": []}
-    try:
-        header = next(reader, None)
-        if header is None:
-            return profile
-        width = len(header)
-        columns = [Column(name) for name in _unique_names(header)]
-        rows = 0
-        records = 0
-        malformed = 0
-        examples = profile["malformedExamples"]
+class _Rows:
+    """Column statistics of parsed records: rows of the header's width are summarised a chunk at a time; other
+    non-blank records are malformed (counted, the first few line numbers kept while they are known)."""
+
+    def __init__(self, header):
+        self.width = len(header)
+        self.columns = [Column(name) for name in _unique_names(header)]
+        self.rows = 0
+        self.records = 0
+        self.malformed = 0
+        self.examples = []
+
+    def feed(self, reader, line_base=None):
+        """Consumes reader; line_base: the line number of its first record minus 2 (None: line numbers unknown)."""
+        width, columns, examples = self.width, self.columns, self.examples
+        first = self.records
         while True:
             batch = list(itertools.islice(reader, ROWS_PER_CHUNK))
             if not batch:
@@ -285,16 +303,30 @@ def _profile_csv(read, on_block, delimiter, fmt):
                     if len(r) == width:
                         good.append(r)
                     elif r:
-                        malformed += 1
-                        if len(examples) < MALFORMED_EXAMPLES:
-                            examples.append(records + i + 2)  # the line, when records are one line each
+                        self.malformed += 1
+                        if line_base is not None and len(examples) < MALFORMED_EXAMPLES:
+                            # the line, when records are one line each
+                            examples.append(line_base + self.records - first + i + 2)
             else:
                 good = batch
-            records += len(batch)
-            rows += len(good)
+            self.records += len(batch)
+            self.rows += len(good)
             if good:
                 for col, values in zip(columns, zip(*good)):
                     col.add_text(values)
+
+
+def _profile_csv(read, on_block, delimiter, fmt):
+    blocks = line_blocks(read, on_block)
+    reader = csv.reader(itertools.chain.from_iterable(blocks), delimiter=delimiter)
+    profile = {"format": fmt, "rows": 0, "malformedRows": 0, "malformedExamples": [], "columns": []}
+    rows = None
+    try:
+        header = next(reader, None)
+        if header is None:
+            return profile
+        rows = _Rows(header)
+        rows.feed(reader, 0)
     except csv.Error as e:
         profile["error"] = "cannot parse after line %d: %s; the profile stops before it" % (reader.line_num, e)
         for _ in blocks:  # the rest still counts for the digest
@@ -302,10 +334,200 @@ def _profile_csv(read, on_block, delimiter, fmt):
     else:
         for _ in blocks:
             pass
-    profile["rows"] = rows
-    profile["malformedRows"] = malformed
-    profile["columns"] = [c.result() for c in columns]
+    if rows is not None:
+        profile["rows"] = rows.rows
+        profile["malformedRows"] = rows.malformed
+        profile["malformedExamples"] = rows.examples
+        profile["columns"] = [c.result() for c in rows.columns]
     return profile
+
+
+# ------------------------------------------------------------------------------------------ sampled profile
+
+
+def _sample_plan(size):
+    """The indices of the blocks whose records are profiled: the first SAMPLE_HEAD_BYTES, then blocks evenly
+    spaced through the rest, SAMPLE_BYTES in all (every block when the file is not larger than that)."""
+    blocks = -(-size // BLOCK_BYTES)
+    head = min(blocks, max(1, SAMPLE_HEAD_BYTES // BLOCK_BYTES))
+    spaced = max(0, SAMPLE_BYTES // BLOCK_BYTES - head)
+    rest = blocks - head
+    if rest <= spaced:
+        return set(range(blocks))
+    return set(range(head)) | {head + (2 * j + 1) * rest // (2 * spaced) for j in range(spaced)}
+
+
+def _blank_lines(data):
+    """Empty lines (\\n followed by \\n or \\r\\n) in bytes outside quotes: csv yields no row for them."""
+    return len(_BLANK.findall(data))
+
+
+_BLANK = re.compile(rb"\n(?=\r?\n)")
+
+
+_NOT_QUOTE_OR_NEWLINE = bytes(b for b in range(256) if b not in b'"\n')
+
+
+def _newlines_outside_quotes(block, inside):
+    """The \\n of block outside quoted fields (inside: whether it starts inside one).
+
+    Only '"' and \\n matter, so the others are deleted first (bytes.translate, C), and then every pair of adjacent
+    quotes (a quoted field without a newline, or an escaped ""): removing two adjacent quotes changes no other
+    character's quote parity. What is left is \\n and the quotes around newlines in quoted fields, split at them.
+    """
+    compact = block.translate(None, _NOT_QUOTE_OR_NEWLINE)
+    if inside:
+        compact = b'"' + compact  # the quote that opened the field, so the block starts outside
+    compact = compact.replace(b'""', b"")
+    if b'"' not in compact:
+        return compact.count(b"\n")
+    return sum(map(bytes.count, compact.split(b'"')[0::2], itertools.repeat(b"\n")))
+
+
+def _first_newline(parts, inside):
+    """The offset in the block of its first \\n outside quotes (parts: the block split at '"'), or -1."""
+    offset = 0
+    for i, part in enumerate(parts):
+        if (i & 1) == inside:  # outside quotes
+            k = part.find(b"\n")
+            if k >= 0:
+                return offset + k
+        offset += len(part) + 1
+    return -1
+
+
+def _last_newline(parts, inside, length):
+    offset = length + 1
+    for i in range(len(parts) - 1, -1, -1):
+        offset -= len(parts[i]) + 1
+        if (i & 1) == inside:
+            k = parts[i].rfind(b"\n")
+            if k >= 0:
+                return offset + k
+    return -1
+
+
+def _sampled_csv(read, on_block, delimiter, fmt, size):
+    """Exact row count and digest, statistics of a sample of whole records (docs/datasets.md, "Large files").
+
+    Every block is hashed and its records counted in C: the \\n outside quotes, found by the parity of the '"'
+    characters since the start of the file (an escaped "" keeps the parity). A block with no '"' that starts outside
+    quotes contributes bytes.count(b"\\n"); in a block with quotes, the \\n outside its quoted parts are
+    counted. Blank lines are subtracted (csv yields no row for them). The sampled blocks are cut to whole records at
+    their first and last \\n outside quotes (consecutive sampled blocks are joined: no record is lost between them)
+    and parsed with csv.reader; a sampled block that starts inside a quoted field starts at its first record end.
+    """
+    profile = {"format": fmt, "rows": 0, "malformedRows": 0, "malformedExamples": [], "columns": []}
+    first = read(BLOCK_BYTES)
+    if size is None or (first and first.count(b"\r") - first.endswith(b"\r") > first.count(b"\r\n")):
+        # records that end in a bare \r are not counted by \n: such files (and streams of unknown size) get the
+        # exact profile
+        pushed = [first]
+        return _profile_csv(lambda n: pushed.pop() if pushed else read(n), on_block, delimiter, fmt)
+    plan = _sample_plan(size)
+    rows = None
+    inside = 0  # 1 while the bytes read so far end inside a quoted field
+    newlines = blanks = 0
+    tail = b""  # the last two bytes read, when they end outside quotes
+    pending = None  # the bytes after the last record end of the previous block, when it was sampled
+    chain = 0
+    sampled_bytes = 0
+    parse_error = None
+    last = b""
+    index = 0
+    block = first
+    while block:
+        on_block(block)
+        quotes = block.count(b'"')
+        if quotes or inside:
+            newlines += _newlines_outside_quotes(block, inside)
+            parts = None  # split at the quotes only where positions or blank lines are needed (the split is slower)
+            if b"\n\n" in block or b"\n\r\n" in block:
+                parts = block.split(b'"')
+                blanks += sum(map(_blank_lines, parts[inside::2]))
+        else:
+            parts = None
+            newlines += block.count(b"\n")
+            if b"\n\n" in block or b"\n\r\n" in block:
+                blanks += _blank_lines(block)
+        if tail and not inside and block[:1] in (b"\n", b"\r"):
+            # an empty line across the block boundary (its first \n in the previous block)
+            blanks += _blank_lines(tail + block[:2]) - _blank_lines(tail) - _blank_lines(block[:2])
+        if index not in plan and not (rows is None and chain == 0 and pending is not None):  # (the header is read)
+            pending = None
+        else:
+            if pending is None:
+                chain = index  # the block where the records now profiled start
+            if parts is None and (quotes or inside):
+                parts = block.split(b'"')
+            if pending is not None or index == 0:
+                start = 0
+            else:
+                start = (block.find(b"\n") if parts is None else _first_newline(parts, inside)) + 1
+            if start == 0 and pending is None and index:
+                pass  # no record ends outside quotes in this block: it starts none
+            else:
+                end = (block.rfind(b"\n") if parts is None else _last_newline(parts, inside, len(block))) + 1
+                if end > start:
+                    region = pending + block[start:end] if pending else block[start:end]
+                    at_start = rows is None and chain == 0
+                    rows, parse_error = _profile_region(region, rows, delimiter, at_start, parse_error)
+                    sampled_bytes += len(region)
+                    pending = block[end:]
+                else:
+                    pending = (pending or b"") + block[start:]  # no record ends here: continue in the next block
+        end_inside = inside ^ (quotes & 1)
+        tail = (tail + block[-2:])[-2:] if not end_inside else b""
+        inside = end_inside
+        last = block[-1:]
+        index += 1
+        block = read(BLOCK_BYTES)
+    if pending:  # the last record, without a final newline
+        rows, parse_error = _profile_region(pending, rows, delimiter, rows is None and chain == 0, parse_error)
+        sampled_bytes += len(pending)
+    if rows is None:
+        return profile
+    records = newlines + (1 if last and last != b"\n" else 0)
+    profile["rows"] = max(0, records - 1 - blanks - rows.malformed)
+    profile["malformedRows"] = rows.malformed
+    profile["malformedExamples"] = rows.examples
+    profile["columns"] = [c.result() for c in rows.columns]
+    profile["sample"] = {"rows": rows.rows, "bytes": sampled_bytes, "method": "blocks"}
+    if parse_error:
+        profile["error"] = parse_error
+    return profile
+
+
+def _profile_region(region, rows, delimiter, at_start, parse_error):
+    """Feeds the whole records of region (bytes) to rows (made from the header when at_start)."""
+    text = region.decode("utf-8", "replace")
+    lines = _universal_lines(text) if _needs_universal_split(text) else text.splitlines(True)
+    reader = csv.reader(lines, delimiter=delimiter)
+    before = rows.records if rows is not None and not at_start else 0
+    try:
+        if at_start:
+            header = next(reader, None)
+            if header is None:
+                return rows, parse_error
+            rows = _Rows(header)
+            rows.feed(reader, 0)
+        elif rows is not None:  # (None: the header was not parsed, e.g. a csv.Error in it)
+            # line numbers of malformed rows are known in the head only (before any record was skipped)
+            rows.feed(reader, None)
+        else:
+            return rows, parse_error
+    except csv.Error as e:
+        return rows, parse_error or "cannot parse a sampled block (%s); its remaining records are left out of the " \
+            "statistics" % e
+    if not parse_error and (b'"' in region or region.count(b"\r") != region.count(b"\r\n")):
+        # the row count relies on '"' pairing up around quoted fields and on records ending in \n; check both where
+        # csv parsed the records (a '"' inside an unquoted field, or a bare \r line end, would throw it off)
+        counted = sum(map(bytes.count, region.split(b'"')[0::2], itertools.repeat(b"\n")))
+        counted += region[-1:] != b"\n"
+        if counted != rows.records - before + at_start:
+            parse_error = "the row count may be inexact: the quotes or line ends of this file are irregular (a '\"' " \
+                "inside an unquoted field, or lines ending in a bare carriage return); profile=\"full\" counts exactly"
+    return rows, parse_error
 
 
 def _unique_names(header):

@@ -166,15 +166,15 @@ class ChangeWhileReadingTest(DatasetsTestCase):
         real = _datasets._hash_and_profile
         calls = []
 
-        def changing(full, fmt, on_bytes):
+        def changing(full, fmt, on_bytes, mode="auto"):
             calls.append(full)
             if len(calls) == 1:
                 def on_bytes_then_change(n):
                     on_bytes(n)
                     if os.path.getsize(path) != 120:
                         write(path, b"y" * 120, age=7200)  # rewritten while we read
-                return real(full, fmt, on_bytes_then_change)
-            return real(full, fmt, on_bytes)
+                return real(full, fmt, on_bytes_then_change, mode)
+            return real(full, fmt, on_bytes, mode)
 
         with mock.patch.object(_datasets, "_hash_and_profile", side_effect=changing):
             record = _datasets.version(root, self.store)
@@ -188,9 +188,9 @@ class ChangeWhileReadingTest(DatasetsTestCase):
         real = _datasets._hash_and_profile
         n = [0]
 
-        def changing(full, fmt, on_bytes):
+        def changing(full, fmt, on_bytes, mode="auto"):
             if full != path:
-                return real(full, fmt, on_bytes)
+                return real(full, fmt, on_bytes, mode)
 
             n[0] += 1
             changed = []
@@ -199,7 +199,7 @@ class ChangeWhileReadingTest(DatasetsTestCase):
                 if not changed:  # once per read
                     changed.append(k)
                     write(path, b"z" * (100 + n[0]), age=7200)
-            return real(full, fmt, on_bytes_then_change)
+            return real(full, fmt, on_bytes_then_change, mode)
 
         with mock.patch.object(_datasets, "_hash_and_profile", side_effect=changing):
             record = _datasets.version(root, self.store)
@@ -211,10 +211,10 @@ class ChangeWhileReadingTest(DatasetsTestCase):
         root = self.data({"a.bin": b"x" * 100, "b.bin": b"bbb"})
         real = _datasets._hash_and_profile
 
-        def vanishing(full, fmt, on_bytes):
+        def vanishing(full, fmt, on_bytes, mode="auto"):
             if full.endswith("a.bin"):
                 os.remove(full)
-            return real(full, fmt, on_bytes)
+            return real(full, fmt, on_bytes, mode)
 
         with mock.patch.object(_datasets, "_hash_and_profile", side_effect=vanishing):
             record = _datasets.version(root, self.store)
@@ -327,6 +327,19 @@ class LogDatasetTest(DatasetsTestCase):
             runlog.end_run()
         self.assertTrue(os.path.exists(_datasets.record_path(self.store, entry["digest"])))
         self.assertEqual(run.status, "finished")
+
+    def test_profile_mode_is_passed_through(self):
+        root = self.data({"train.csv": "x\n1\n2\n"})
+        runlog.start_run()
+        try:
+            entry = runlog.log_dataset(root, profile="sample")
+            with self.assertRaisesRegex(ValueError, "profile must be one of auto, full, sample"):
+                runlog.log_dataset(root, profile="quick")
+        finally:
+            runlog.end_run()
+        record = _datasets._util.read_json(_datasets.record_path(self.store, entry["digest"]))
+        prof = record["profiles"]["train.csv"]
+        self.assertEqual((prof["rows"], prof["sample"]["rows"]), (2, 2))
 
 
 class CliTest(DatasetsTestCase):
