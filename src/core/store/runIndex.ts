@@ -402,7 +402,7 @@ function runIdOf(runsDir: string, path: string): string | undefined {
  * Runs synchronous work over many items in batches, yielding to the event loop between batches so the extension
  * host stays responsive while thousands of small files are read.
  */
-async function inBatches<T>(items: T[], work: (item: T) => void, batchSize = 500): Promise<void> {
+async function inBatches<T>(items: T[], work: (item: T) => void, batchSize = 100): Promise<void> {
   for (let start = 0; start < items.length; start += batchSize) {
     if (start > 0) await new Promise((resolve) => setImmediate(resolve));
     for (const item of items.slice(start, start + batchSize)) work(item);

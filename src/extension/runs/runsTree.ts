@@ -11,6 +11,8 @@ import type { RunsNode } from './targets';
 
 /** Runs shown per experiment before a "Show more…" node, and how many more each click shows. */
 export const FIRST_PAGE = 50;
+/** How many experiment groups (newest first) the Runs view opens by default. */
+const OPEN_GROUPS = 3;
 export const MORE_PAGE = 200;
 
 const STATUS_ICONS: Record<RunStatus, vscode.ThemeIcon> = {
@@ -130,12 +132,20 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode> {
 
   async getTreeItem(node: RunsNode): Promise<vscode.TreeItem> {
     if (node.kind === 'experiment') {
-      const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Expanded);
+      const groups = (await this.listing())?.groups ?? [];
+      const rank = groups.findIndex((g) => g.experiment === node.name);
+      // The newest experiments open, older ones closed: a store of many experiments shows what is current at once,
+      // without building every group's rows. VS Code remembers what the user opens or closes (the id is stable).
+      const item = new vscode.TreeItem(
+        node.name,
+        rank < OPEN_GROUPS || this.state.filter
+          ? vscode.TreeItemCollapsibleState.Expanded
+          : vscode.TreeItemCollapsibleState.Collapsed,
+      );
       item.id = `experiment:${node.name}`;
       item.iconPath = new vscode.ThemeIcon('beaker');
       item.contextValue = 'experiment';
-      const count =
-        (await this.listing())?.groups.find((g) => g.experiment === node.name)?.entries.length ?? 0;
+      const count = groups[rank]?.entries.length ?? 0;
       item.description = `${count} run${count === 1 ? '' : 's'}${this.state.filter ? ' match' : ''}`;
       return item;
     }
