@@ -168,6 +168,8 @@ async function measure(workdir: string): Promise<Record<string, number>> {
     result.scrollLongFramesScriptMs = long.scriptMs;
     result.scrollLongFramesRenderMs = long.renderMs;
     result.scrollLongFramesStyleLayoutPaintMs = long.styleLayoutMs;
+    // Where the first long frame fell (-1: none): at the start of scrolling, or anywhere.
+    result.scrollFirstLongFrameIndex = frames.findIndex((t) => t > 33.4);
     frames.sort((a, b) => a - b);
     result.scrollFrames = frames.length;
     result.scrollMedianFrameMs = frames[Math.floor(frames.length / 2)];
