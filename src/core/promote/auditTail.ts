@@ -2,6 +2,7 @@
 // one, so a details panel that stays open does not re-read the whole trail on every promotion. A line still being
 // written (no newline yet) waits for the next read; a file that shrank (replaced) is read again from the start.
 import { open } from 'node:fs/promises';
+import { forEachLines } from '../store/lineReader';
 import { auditFile, parseAuditLine, type AuditRecord } from './audit';
 
 export class AuditTail {
@@ -36,15 +37,15 @@ export class AuditTail {
         reset = true;
       }
       if (size === this.offset) return { records: [], reset };
-      const buffer = Buffer.alloc(size - this.offset);
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, this.offset);
-      const end = buffer.lastIndexOf(0x0a, bytesRead - 1) + 1; // whole lines only
-      this.offset += end;
+      // The store's line reader: bounded memory whatever the trail's size; a line still being written waits.
       const records: AuditRecord[] = [];
-      for (const line of buffer.toString('utf8', 0, end).split('\n')) {
-        const record = parseAuditLine(line);
-        if (record) records.push(record);
-      }
+      const scan = await forEachLines(handle, this.offset, size, (lines) => {
+        for (const line of lines) {
+          const record = parseAuditLine(line);
+          if (record) records.push(record);
+        }
+      });
+      this.offset = scan.end;
       return { records, reset };
     } finally {
       await handle.close();

@@ -140,8 +140,8 @@ export class RunIndex implements Disposable {
   private async loadAll(): Promise<void> {
     // The store watch starts before the listing, so a run added while thousands are read is not missed.
     if (this.options.watch) this.watchStore();
-    // Newest first (ids start with their start time): a large store shows its recent runs first.
-    const ids = (await this.store.listIds()).sort().reverse();
+    // listIds() is newest first (ids start with their start time): a large store shows its recent runs first.
+    const ids = await this.store.listIds();
     const first = this.options.firstPage ?? ids.length;
     const read = (id: string) => {
       const stamp = this.store.documentStamp(id);

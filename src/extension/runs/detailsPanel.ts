@@ -209,25 +209,14 @@ export class RunDetailsPanel implements vscode.Disposable {
     }
   }
 
+  /** The other runs to compare this one with, picked in the same list every run command uses. */
   private async pickRunsToCompare(): Promise<string[]> {
-    const index = await this.ctx.index();
-    const items = (index?.list() ?? []).flatMap((entry) =>
-      entry.kind === 'run' && entry.id !== this.doc.id
-        ? [
-            {
-              label: entry.doc.name,
-              description: `${entry.doc.experiment} · ${entry.doc.status} · ${entry.id}`,
-              id: entry.id,
-            },
-          ]
-        : [],
-    );
-    if (items.length === 0) throw new UserError('There is no other run to compare this run with.');
-    const picked = await vscode.window.showQuickPick(items, {
-      canPickMany: true,
+    const others = await runTargets(this.ctx, undefined, undefined, {
       placeHolder: `Compare ${this.doc.name} with…`,
+      canPickMany: true,
+      filter: (entry) => entry.kind === 'run' && entry.id !== this.doc.id,
     });
-    return picked?.map((item) => item.id) ?? [];
+    return others.map((entry) => entry.id);
   }
 
   /** The run's promotions: all on (re)load, then only when lines of this run were appended to the audit log. */
