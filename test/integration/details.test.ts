@@ -143,7 +143,8 @@ describe('Run details panel', () => {
     assert.deepEqual(panel.promotions.list(), [], 'never promoted: the section shows its empty state');
 
     const pick = (sinon.stub(vscode.window, 'showQuickPick') as sinon.SinonStub).callsFake(
-      async (items: unknown) => ((await items) as { id: string }[]).filter((item) => item.id === other.id),
+      async (items: unknown) =>
+        ((await items) as { entry: { id: string } }[]).filter((item) => item.entry.id === other.id),
     );
     cleanup.push(() => pick.restore());
     const opened = sinon.stub(compare, 'openCompare');
@@ -151,7 +152,9 @@ describe('Run details panel', () => {
     assert.equal(panel.host.receive({ type: 'runCommand', command: 'runlog.compareRuns' }), true);
     await until('the compare command to open the runs', () => opened.called);
     assert.deepEqual(opened.firstCall.args[0], [doc.id, other.id]);
-    const offered = ((await pick.firstCall.args[0]) as { id: string }[]).map((item) => item.id);
+    const offered = ((await pick.firstCall.args[0]) as { entry: { id: string } }[]).map(
+      (item) => item.entry.id,
+    );
     assert.ok(!offered.includes(doc.id), 'the run itself is not offered');
   });
 });
