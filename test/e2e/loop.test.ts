@@ -25,16 +25,18 @@ async function runFromEditor(wb: Workbench, file: string): Promise<void> {
   await runButton.click();
 }
 
-/** Runs long.py from the editor and waits until that run is live (a new row, and its metric in the status bar). */
-async function startLongRun(wb: Workbench): Promise<void> {
+/**
+ * Runs long.py from the editor and waits until that run is live (a new row, and its metric in the status bar);
+ * returns its name as the status bar shows it.
+ */
+async function startLongRun(wb: Workbench): Promise<string> {
   const rows = wb.view('Runs').locator('.monaco-list-row');
   const before = await rows.count();
   await runFromEditor(wb, 'long.py');
   await until('a new row in the Runs view', async () => (await rows.count()) > before, 60_000);
-  await wb.page
-    .locator('.statusbar-item', { hasText: /step \d+ · loss/ })
-    .first()
-    .waitFor({ timeout: 60_000 });
+  const live = wb.page.locator('.statusbar-item', { hasText: /step \d+ · loss/ }).first();
+  await live.waitFor({ timeout: 60_000 });
+  return (await live.innerText()).split(' · ')[0].trim();
 }
 
 /** The error toast VS Code shows when a terminal's process ends with a non-zero code. */
@@ -92,14 +94,16 @@ describe('The everyday loop', () => {
     this.timeout(120_000);
     await wb.openRunlogSidebar();
     const runs = wb.view('Runs');
-    const interrupted = runs.locator('.monaco-list-row', { has: wb.page.locator('.codicon-circle-slash') });
-    const before = await interrupted.count();
-    await startLongRun(wb);
+    const name = await startLongRun(wb);
     // Focus the run's terminal (the launch made it the active one) and press Ctrl-C there.
     await wb.runCommand('Terminal: Focus Terminal');
     await wb.page.locator('.part.panel .terminal.xterm.focus').first().waitFor({ timeout: 15_000 });
     await wb.page.keyboard.press('Control+C');
-    await until('one more interrupted run', async () => (await interrupted.count()) > before);
+    // That run (not the one the previous test stopped, whose row may still be catching up) shows interrupted.
+    await runs
+      .locator('.monaco-list-row', { hasText: name, has: wb.page.locator('.codicon-circle-slash') })
+      .first()
+      .waitFor({ timeout: 30_000 });
     await wb.screenshot('interrupted with ctrl-c');
     assert.equal(await exitCodeError(wb).count(), 0, 'no "terminated with exit code" error');
     assert.equal(
