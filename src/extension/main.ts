@@ -14,7 +14,7 @@ import { RunDetailsPanels } from './runs/detailsPanel';
 import { registerFinishNotices } from './runs/finishNotice';
 import { RerunCommand } from './runs/rerun';
 import { RunCommands } from './runs/runCommands';
-import { clickedRun } from './runs/runItemCommand';
+import { ClickedRun } from './runs/runItemCommand';
 import { RunsTree } from './runs/runsTree';
 import { ScriptRunner } from './runs/scriptRunner';
 import { RunStatusBar } from './runs/statusBar';
@@ -79,8 +79,10 @@ export function activate(extension: vscode.ExtensionContext): RunlogApi {
     [COMMANDS.showStoreLocation]: () => showStoreLocation(ctx),
   };
   for (const [id, handler] of Object.entries(commands)) ctx.registerCommand(id, handler);
+  const clicked = new ClickedRun(runs.view);
+  ctx.own(clicked.follow());
   const internal: Record<InternalCommandId, () => unknown> = {
-    [INTERNAL_COMMANDS.openClickedRun]: () => details.show(clickedRun(runs.view)),
+    [INTERNAL_COMMANDS.openClickedRun]: () => details.show(clicked.get()),
   };
   for (const [id, handler] of Object.entries(internal)) ctx.registerCommand(id, handler);
   const compare = registerCompareCommands(ctx, runs);

@@ -14,8 +14,28 @@ export function runItemCommand(): vscode.Command {
   return { command: INTERNAL_COMMANDS.openClickedRun, title: 'Show Run Details' };
 }
 
-/** The run a click in the Runs view selected, if it is one run. */
-export function clickedRun(view: vscode.TreeView<RunsNode>): RunsNode | undefined {
-  const runs = view.selection.filter((node) => node.kind === 'run');
-  return runs.length === 1 ? runs[0] : undefined;
+/**
+ * The run a click in the Runs view selected, if it is one run. While the view rebuilds a live run's row (every
+ * second, and on every write) the selection the extension host holds can be empty for a moment although the row is
+ * selected on screen; the last one-run selection the view reported stands in then, so the click opens that run
+ * instead of asking which.
+ */
+export class ClickedRun {
+  private last: RunsNode | undefined;
+
+  constructor(private readonly view: vscode.TreeView<RunsNode>) {}
+
+  /** Follows the view's selection; dispose the result with the view. */
+  follow(): vscode.Disposable {
+    return this.view.onDidChangeSelection(({ selection }) => {
+      const runs = selection.filter((node) => node.kind === 'run');
+      this.last = runs.length === 1 ? runs[0] : undefined;
+    });
+  }
+
+  get(): RunsNode | undefined {
+    const runs = this.view.selection.filter((node) => node.kind === 'run');
+    if (runs.length === 1) return runs[0];
+    return this.view.selection.length === 0 ? this.last : undefined;
+  }
 }
