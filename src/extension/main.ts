@@ -82,7 +82,7 @@ export function activate(extension: vscode.ExtensionContext): RunlogApi {
   const clicked = new ClickedRun(runs.view);
   ctx.own(clicked.follow());
   const internal: Record<InternalCommandId, () => unknown> = {
-    [INTERNAL_COMMANDS.openClickedRun]: () => details.show(clicked.get()),
+    [INTERNAL_COMMANDS.openClickedRun]: async () => details.show(await clicked.get()),
   };
   for (const [id, handler] of Object.entries(internal)) ctx.registerCommand(id, handler);
   const compare = registerCompareCommands(ctx, runs);

@@ -28,14 +28,33 @@ export class ClickedRun {
   /** Follows the view's selection; dispose the result with the view. */
   follow(): vscode.Disposable {
     return this.view.onDidChangeSelection(({ selection }) => {
-      const runs = selection.filter((node) => node.kind === 'run');
-      this.last = runs.length === 1 ? runs[0] : undefined;
+      this.last = oneRun(selection);
     });
   }
 
-  get(): RunsNode | undefined {
-    const runs = this.view.selection.filter((node) => node.kind === 'run');
-    if (runs.length === 1) return runs[0];
-    return this.view.selection.length === 0 ? this.last : undefined;
+  /**
+   * The clicked run. The click's selection and its command travel separately; when the command comes first, wait a
+   * moment for the selection rather than asking the user which run they just clicked.
+   */
+  async get(waitMs = 1000): Promise<RunsNode | undefined> {
+    const now = oneRun(this.view.selection);
+    if (now || this.view.selection.length > 0) return now;
+    if (this.last) return this.last;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        sub.dispose();
+        resolve(undefined);
+      }, waitMs);
+      const sub = this.view.onDidChangeSelection(({ selection }) => {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve(oneRun(selection));
+      });
+    });
   }
+}
+
+function oneRun(selection: readonly RunsNode[]): RunsNode | undefined {
+  const runs = selection.filter((node) => node.kind === 'run');
+  return runs.length === 1 ? runs[0] : undefined;
 }
