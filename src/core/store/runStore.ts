@@ -1,4 +1,4 @@
-import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import {
   closeSync,
   constants,
@@ -22,6 +22,9 @@ import {
   type StoredRunDocument,
 } from './runDocument';
 import type { RunDocument, RunEntry } from './types';
+
+/** The temporaries the Python client writes beside run.json and its lock (`<file>.<pid>.<hex>.tmp`). */
+const DEAD_WRITER_TEMP = /^run\.json(?:\.lock)?\.(\d{1,10})\.[0-9a-f]{1,16}\.tmp$/;
 
 export interface RunStoreOptions {
   /** The liveness rule's view of the machine (tests use a fake clock and process table). */
@@ -200,14 +203,36 @@ export class RunStore {
    * Re-checks the rule on the document as stored under the lock: does nothing if the run has ended or shown a sign
    * of life meanwhile.
    */
-  markCrashed(id: string, reason: string): Promise<RunDocument> {
-    return this.update(id, (stored) => {
+  async markCrashed(id: string, reason: string): Promise<RunDocument> {
+    const doc = await this.update(id, (stored) => {
       if (stored.status !== 'running') return;
       const fields = crashFields(stored, reason, this.probe.now());
       stored.status = fields.status;
       stored.endTime = fields.endTime;
       stored.error ??= fields.error;
     });
+    if (doc.status === 'crashed' && doc.capture.host === this.probe.host) await this.removeDeadWritersTemps(id);
+    return doc;
+  }
+
+  /**
+   * A writer killed between writing `run.json.<pid>.<hex>.tmp` and renaming it over run.json leaves that file
+   * behind (docs/reliability.md): once its run is recorded crashed, the temporaries of writers that are gone are
+   * removed. Only this machine's runs: a pid means nothing on another host.
+   */
+  private async removeDeadWritersTemps(id: string): Promise<void> {
+    const dir = this.layout.runDir(id);
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const pid = Number(DEAD_WRITER_TEMP.exec(name)?.[1]);
+      if (!Number.isSafeInteger(pid) || pid <= 0 || this.probe.isProcessAlive(pid)) continue;
+      await rm(`${dir}/${name}`, { force: true }).catch(() => undefined);
+    }
   }
 
   /** Ends a run whose process had to be killed (it could not record its own end). */

@@ -84,8 +84,12 @@ class KillTest(TempDirTest):
         lost = after + batch - kept  # at most this many points were logged and not written
         doc = read_doc(run_dir)  # parses; still says running (a reader will mark it crashed)
         self.assertEqual(doc["status"], "running")
+        # a kill between writing run.json's temporary and renaming it leaves that one file (the extension removes it
+        # when it records the crash, test/unit/store/runStore.test.ts); never another process's, never a second one
         leftovers = [n for n in os.listdir(run_dir) if n.endswith(".tmp")]
-        self.assertEqual(leftovers, [])
+        self.assertLessEqual(len(leftovers), 1, leftovers)
+        for name in leftovers:
+            self.assertRegex(name, r"^run\.json(\.lock)?\.%d\.[0-9a-f]+\.tmp$" % p.pid)
         # the promise: at most the points of the last second, and never more than the bounded buffer holds
         self.assertLessEqual(lost, 2 * MAX_BACKLOG + batch)
         self.assertLessEqual(lost, last_second)

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { RunStore } from '../../../src/core/store/runStore';
 import { tempStore, writeRun } from '../../fixtures/runs';
@@ -27,6 +28,27 @@ describe('the run store', () => {
     const updated = await store.setTags(doc.id, { drop: '', best: 'true' });
     assert.deepEqual({ ...updated.tags }, { keep: 'yes', best: 'true' });
     await assert.rejects(store.rename(doc.id, '   '), /cannot be empty/);
+  });
+
+  it('removes the temporaries a killed writer left beside run.json when it records the crash, and only those', async () => {
+    const root = tempStore();
+    const doc = writeRun(root, { status: 'running', endTime: null });
+    const dir = join(root, 'runs', doc.id);
+    const alive = new Set([4242]);
+    const store = new RunStore(root, {
+      probe: { host: hostname(), now: () => Date.now(), isProcessAlive: (pid) => alive.has(pid) },
+    });
+    const left = ['run.json.999999.a1b2c3.tmp', 'run.json.lock.999999.0f0f0f.tmp'];
+    const kept = ['run.json.4242.abcdef.tmp', 'notes.tmp', 'run.json.tmp', 'run.json.x.abc.tmp'];
+    for (const name of [...left, ...kept]) writeFileSync(join(dir, name), '{');
+    const crashed = await store.markCrashed(doc.id, 'process 999999 is gone');
+    assert.equal(crashed.status, 'crashed');
+    assert.deepEqual(
+      readdirSync(dir)
+        .filter((name) => name.endsWith('.tmp'))
+        .sort(),
+      [...kept].sort(),
+    );
   });
 
   it('moves runs to the trash whole and restores them', async () => {
