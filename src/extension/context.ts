@@ -8,6 +8,8 @@ export class UserError extends Error {}
 
 /** How many of the newest runs the Runs view waits for before it shows (the rest follow within a second). */
 const NEWEST_FIRST = 1000;
+/** A store larger than NEWEST_FIRST reads its older runs this long after the newest are in (RunIndex). */
+const REST_DELAY_MS = 1000;
 
 /**
  * The one object that owns Runlog's long-lived state in the editor: settings, the store and its index, the log
@@ -78,6 +80,7 @@ export class RunlogContext implements vscode.Disposable {
       persistCrashes: true, // the extension supervises runs: it alone records crashes (store-format.md)
       onError: (error) => this.log.warn(`store ${root}: ${String(error)}`),
       firstPage: NEWEST_FIRST,
+      restDelayMs: REST_DELAY_MS,
     });
     index.onDidChange((ids) => this.runsChanged.fire(ids));
     index.onDidWriteFiles((ids) => this.filesWritten.fire(ids));

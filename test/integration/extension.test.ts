@@ -52,6 +52,12 @@ describe('Runlog extension', () => {
     assert.equal(extension().isActive, true);
   });
 
+  it("keeps VS Code's own file watcher out of the run folders by default (the run index follows them)", () => {
+    const excluded = vscode.workspace.getConfiguration('files').get<Record<string, boolean>>('watcherExclude') ?? {};
+    assert.equal(excluded['**/.runlog/runs/**'], true);
+    assert.equal(excluded['**/.git/objects/**'], true, "VS Code's own defaults are kept");
+  });
+
   it('registers every command contributed in package.json', async () => {
     const manifest = extension().packageJSON as Manifest;
     const registered = new Set(await vscode.commands.getCommands(true));

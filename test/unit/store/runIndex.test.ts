@@ -80,6 +80,23 @@ describe('the run index', () => {
     assert.equal(index.list().length, 30);
   });
 
+  it('reads the older runs restDelayMs after the newest page, not before', async () => {
+    const root = tempStore();
+    for (let i = 0; i < 12; i++) writeRun(root, { startTime: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString() });
+    const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      index = new RunIndex(new RunStore(root), { firstPage: 4, restDelayMs: 1000 });
+      await index.loadNewest();
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve)); // what no delay needs
+      assert.equal(index.list().length, 4, 'the older runs wait for the delay');
+      await clock.tickAsync(1000);
+      await index.load();
+      assert.equal(index.list().length, 12);
+    } finally {
+      clock.restore();
+    }
+  });
+
   it('re-reads only runs whose document changed', async () => {
     const root = tempStore();
     const a = writeRun(root);
