@@ -53,7 +53,8 @@ describe('Runlog extension', () => {
   });
 
   it("keeps VS Code's own file watcher out of the run folders by default (the run index follows them)", () => {
-    const excluded = vscode.workspace.getConfiguration('files').get<Record<string, boolean>>('watcherExclude') ?? {};
+    const excluded =
+      vscode.workspace.getConfiguration('files').get<Record<string, boolean>>('watcherExclude') ?? {};
     assert.equal(excluded['**/.runlog/runs/**'], true);
     assert.equal(excluded['**/.git/objects/**'], true, "VS Code's own defaults are kept");
   });

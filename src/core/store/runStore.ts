@@ -211,7 +211,8 @@ export class RunStore {
       stored.endTime = fields.endTime;
       stored.error ??= fields.error;
     });
-    if (doc.status === 'crashed' && doc.capture.host === this.probe.host) await this.removeDeadWritersTemps(id);
+    if (doc.status === 'crashed' && doc.capture.host === this.probe.host)
+      await this.removeDeadWritersTemps(id);
     return doc;
   }
 

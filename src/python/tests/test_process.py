@@ -8,6 +8,8 @@ import sys
 import time
 import unittest
 
+from runlog import _lock
+
 from .helpers import (TempDirTest, clean_env, default_sigint, only_run, read_doc, read_points, run_dirs, run_python,
                       wait_for, write)
 
@@ -109,9 +111,16 @@ class ProcessTest(TempDirTest):
         doc = read_doc(run_dir)  # parseable, still says running (a reader marks it crashed)
         self.assertEqual(doc["status"], "running")
         self.assertEqual(doc["capture"]["pid"], p.pid)
-        self.assertFalse(os.path.exists(os.path.join(run_dir, "run.json.lock")))
+        # A kill while run.json is rewritten may leave its lock (of the dead pid: the next writer breaks it at once)
+        # and its one temporary file (removed when the crash is recorded): docs/reliability.md, "What a kill leaves".
+        lock = os.path.join(run_dir, "run.json.lock")
+        if os.path.exists(lock):  # timeout=0: only breaking a dead owner's lock can succeed
+            self.assertTrue(_lock.acquire_lock(lock, timeout=0))
+            _lock.release_lock(lock)
         leftovers = [n for n in os.listdir(run_dir) if n.endswith(".tmp")]
-        self.assertEqual(leftovers, [])
+        self.assertLessEqual(len(leftovers), 1, leftovers)
+        for name in leftovers:
+            self.assertRegex(name, r"^run\.json(\.lock)?\.%d\.[0-9a-f]+\.tmp$" % p.pid)
 
     def test_uncaught_exception_fails_the_run(self):
         p = run_python(["-c", "import runlog\nrunlog.log_metric('a', 1)\ndef f():\n    raise ValueError('bad thing')\nf()\n"],

@@ -82,7 +82,8 @@ describe('the run index', () => {
 
   it('reads the older runs restDelayMs after the newest page, not before', async () => {
     const root = tempStore();
-    for (let i = 0; i < 12; i++) writeRun(root, { startTime: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString() });
+    for (let i = 0; i < 12; i++)
+      writeRun(root, { startTime: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString() });
     const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
       index = new RunIndex(new RunStore(root), { firstPage: 4, restDelayMs: 1000 });
