@@ -160,7 +160,7 @@ async function measure(workdir: string): Promise<Record<string, number>> {
       }
       return times;
     });
-    result.idleMedianFrameMs = [...idle].sort((a, b) => a - b)[Math.floor(idle.length / 2)];
+    result.idleMedianFrameMs = median(idle);
     result.idleFramesOver33Ms = idle.filter((t) => t > 33.4).length;
     result.idleFrames = idle.length;
     // Scroll through the table 120 px (5 rows) per frame, 7,200 px/s, and record frame times, and what the long

@@ -13,6 +13,7 @@ import {
 import { resolveInside } from './containment';
 import { StoreLayout } from './layout';
 import { crashFields, systemProbe, withLiveness, type LivenessProbe } from './liveness';
+import { isSignallablePid } from './processIdentity';
 import { dict, isPlainObject } from './normalize';
 import {
   readRunText,
@@ -231,7 +232,7 @@ export class RunStore {
     }
     for (const name of names) {
       const pid = Number(DEAD_WRITER_TEMP.exec(name)?.[1]);
-      if (!Number.isSafeInteger(pid) || pid <= 0 || this.probe.isProcessAlive(pid)) continue;
+      if (!isSignallablePid(pid) || this.probe.isProcessAlive(pid)) continue;
       await rm(`${dir}/${name}`, { force: true }).catch(() => undefined);
     }
   }
