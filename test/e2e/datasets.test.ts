@@ -22,10 +22,7 @@ async function trackFromExplorer(wb: Workbench, notice: RegExp): Promise<void> {
   const file = explorer.locator('.monaco-list-row', { hasText: 'train.csv' }).first();
   if (!(await file.isVisible())) await folder.click();
   await file.click({ button: 'right' });
-  const item = page.locator('.context-view .action-item', { hasText: 'Track Dataset' }).first();
-  await item.waitFor({ state: 'visible' });
-  await item.hover();
-  await item.click();
+  await wb.clickMenuItem('Track Dataset');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 15_000 });
   assert.equal(await input.inputValue(), 'train.csv', 'the file name is the suggested dataset name');
@@ -72,10 +69,7 @@ describe('Tracking and comparing dataset versions', () => {
     const versions = datasets.locator('.monaco-list-row[aria-level="2"]');
     await versions.nth(1).waitFor({ timeout: 30_000 });
     await versions.nth(0).click({ button: 'right' });
-    const item = page.locator('.context-view .action-item', { hasText: 'Compare Dataset Versions' }).first();
-    await item.waitFor({ state: 'visible' });
-    await item.hover();
-    await item.click();
+    await wb.clickMenuItem('Compare Dataset Versions');
     const other = page.locator('.quick-input-list .monaco-list-row').first();
     await other.waitFor({ state: 'visible', timeout: 15_000 });
     await wb.screenshot('compare with which version');

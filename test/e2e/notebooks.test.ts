@@ -105,11 +105,7 @@ describe('A tracked notebook', () => {
     await notebookRows.nth(0).click();
     await notebookRows.nth(1).click({ modifiers: ['Control'] });
     await notebookRows.nth(1).click({ button: 'right' });
-    const compareItem = page.locator('.context-view .action-item', { hasText: 'Compare Runs' }).first();
-    await compareItem.waitFor({ state: 'visible' });
-    await compareItem.hover();
-    await compareItem.click();
-    await compareItem.waitFor({ state: 'hidden' });
+    await wb.clickMenuItem('Compare Runs');
     const compare = await webviewFrame(page, '.compare-header');
     const changed = compare.locator('.cells', { hasText: 'Notebook cells that changed (1)' });
     await changed.waitFor({ timeout: 30_000 });

@@ -8,7 +8,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { skopeoRawManifest, startRegistry, type TestRegistry } from '../fixtures/registry';
 import { series, writeRun } from '../fixtures/runs';
-import type { Page } from 'playwright-core';
 import { FIXTURE_WORKSPACE, until, useWorkbench, type Workbench, type WorkbenchOptions } from './workbench';
 
 /** Runs view → right-click the run → Promote Run… → accept the suggested version → pick the alias → Promote. */
@@ -17,7 +16,7 @@ async function promoteFromRunsView(wb: Workbench, run: string, alias: string): P
   const row = wb.view('Runs').locator('.monaco-list-row', { hasText: run }).first();
   await row.waitFor({ timeout: 60_000 });
   await row.click({ button: 'right' });
-  await clickMenuItem(page, 'Promote Run');
+  await wb.clickMenuItem('Promote Run');
 
   // The version: the registry's next version is suggested; Enter takes it.
   const input = page.locator('.quick-input-widget input');
@@ -39,25 +38,6 @@ async function promoteFromRunsView(wb: Workbench, run: string, alias: string): P
   await dialog.locator('.monaco-button', { hasText: /^Promote$/ }).click();
   await wb.notification(`Promoted ${run} as ${version} (${alias})`).waitFor({ timeout: 90_000 });
   return version;
-}
-
-async function clickMenuItem(page: Page, label: string): Promise<void> {
-  const item = page.locator('.context-view .action-item', { hasText: label }).first();
-  await item.waitFor({ state: 'visible' });
-  await item.hover();
-  await item.click();
-  // A click that lands while the view under the menu re-renders can leave the menu open with the item focused (seen
-  // once in a clean-clone run): Enter takes the focused item then. Only when the menu did not close by itself: an
-  // Enter while it closes reaches whatever has the focus next (seen: a second command ran).
-  const menu = page.locator('.context-view .monaco-menu');
-  const closed = await menu.waitFor({ state: 'hidden', timeout: 5000 }).then(
-    () => true,
-    () => false,
-  );
-  if (!closed) {
-    await page.keyboard.press('Enter');
-    await menu.waitFor({ state: 'hidden', timeout: 10_000 });
-  }
 }
 
 async function pickAlias(wb: Workbench, alias: string): Promise<void> {
@@ -172,7 +152,7 @@ describe('Promoting a run from the Runs view', () => {
     );
     assert.notEqual(skopeoRawManifest(`${registry!.host}/team/churn:staging`), staged);
     await versionRow.click({ button: 'right' });
-    await clickMenuItem(page, 'Roll Back to This Version');
+    await wb.clickMenuItem('Roll Back to This Version');
     await pickAlias(wb, 'staging');
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 15_000 });

@@ -208,6 +208,28 @@ export class Workbench {
     await widget.waitFor({ state: 'hidden' });
   }
 
+  /**
+   * Clicks an item of the open context menu, e.g. 'Promote Run'. VS Code can let a click that comes right after the
+   * menu opened pass, leaving the menu open with the item focused (seen in clean-clone runs, in the Explorer and in
+   * Runlog's views): Enter takes the focused item then. Only when the menu did not close by itself: an Enter while it
+   * closes reaches whatever has the focus next.
+   */
+  async clickMenuItem(label: string): Promise<void> {
+    const item = this.page.locator('.context-view .action-item', { hasText: label }).first();
+    await item.waitFor({ state: 'visible' });
+    await item.hover();
+    await item.click();
+    const menu = this.page.locator('.context-view .monaco-menu');
+    const closed = await menu.waitFor({ state: 'hidden', timeout: 5000 }).then(
+      () => true,
+      () => false,
+    );
+    if (!closed) {
+      await this.page.keyboard.press('Enter');
+      await menu.waitFor({ state: 'hidden', timeout: 10_000 });
+    }
+  }
+
   /** Notification toasts containing the text. */
   notification(text: string | RegExp): Locator {
     return this.page.locator('.notifications-toasts .notification-toast', { hasText: text });
