@@ -3,17 +3,11 @@
 // Compare panel shows.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { series, writeRun } from '../fixtures/runs';
-import { FIXTURE_WORKSPACE, useWorkbench, webviewFrame } from './workbench';
+import { fixtureWorkspaceWithStore, useWorkbench, webviewFrame } from './workbench';
 
 describe('Comparing runs from the runs table', () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'runlog-e2e-compare-'));
-  const workspace = path.join(root, 'workspace');
-  fs.cpSync(FIXTURE_WORKSPACE, workspace, { recursive: true });
-  const store = path.join(workspace, '.runlog');
-  fs.mkdirSync(path.join(store, 'runs'), { recursive: true });
+  const { root, workspace, store } = fixtureWorkspaceWithStore('runlog-e2e-compare-');
   const base = Date.parse('2026-03-01T10:00:00Z');
   [
     { name: 'baseline', lr: 0.1, loss: [1, 0.6, 0.4] },
@@ -82,5 +76,50 @@ describe('Comparing runs from the runs table', () => {
     assert.equal(await loss.locator('td').nth(1).locator('.delta.better').count(), 1, 'lower loss is better');
     await compare.locator('.chart[data-metric="loss"] canvas').waitFor({ timeout: 30_000 });
     await wb.screenshot('compare panel');
+  });
+});
+
+describe('A runs table wider than two screens', () => {
+  const { root, workspace, store } = fixtureWorkspaceWithStore('runlog-e2e-wide-');
+  // 40 params: the table is about 5,000 px wide, so only the columns in view get cells.
+  const params = (seed: number) =>
+    Object.fromEntries(
+      Array.from({ length: 40 }, (_, p) => [`p${String(p).padStart(2, '0')}`, seed * 100 + p]),
+    );
+  writeRun(store, { name: 'wide-a', params: params(1) }, series('acc', [0.5, 0.7]));
+  const wide = writeRun(store, { name: 'wide-b', params: params(2) }, series('acc', [0.6, 0.9]));
+  const wb = useWorkbench({ name: 'wide-table', workspace });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('shows metrics first, builds the columns in view, and fills the far ones when scrolled sideways', async function () {
+    this.timeout(180_000);
+    const { page } = wb;
+    await wb.runCommand('Runlog: Open Runs Table');
+    const table = await webviewFrame(page, '.grid-row[data-run]');
+    const row = table.locator(`.grid-row[data-run="${wide.id}"]`);
+    // Every column has a header; the metric is in view without scrolling; the last param has no cells yet.
+    assert.equal(await table.locator('.header-cell[data-column]').count(), 7 + 1 + 40);
+    assert.equal(await row.locator('[data-column="name"]').innerText(), 'wide-b');
+    assert.equal((await row.locator('[data-column="metric:acc"]').innerText()).trim(), '0.9');
+    assert.equal(await row.locator('[data-column="param:p39"]').count(), 0);
+    assert.equal(await table.locator('.grid-viewport').getAttribute('aria-colcount'), String(1 + 7 + 1 + 40));
+    await table.locator('.grid-viewport').evaluate((viewport) => {
+      viewport.scrollLeft = viewport.scrollWidth;
+    });
+    await row.locator('[data-column="param:p39"]', { hasText: '239' }).waitFor();
+    assert.equal(await row.locator('[data-column="experiment"]').count(), 0, 'the far left columns are gone');
+    // The name sticks to the left edge of the view.
+    const name = row.locator('[data-column="name"]');
+    assert.equal(await name.innerText(), 'wide-b');
+    const [nameLeft, viewLeft] = await Promise.all([
+      name.evaluate((cell) => cell.getBoundingClientRect().left),
+      table.locator('.grid-viewport').evaluate((viewport) => viewport.getBoundingClientRect().left),
+    ]);
+    assert.ok(Math.abs(nameLeft - viewLeft) <= 1, `name at ${nameLeft} px, view at ${viewLeft} px`);
+    assert.equal(
+      await row.locator('[data-column="param:p39"]').getAttribute('aria-colindex'),
+      String(1 + 7 + 1 + 40),
+    );
+    await wb.screenshot('wide table scrolled right');
   });
 });

@@ -13,6 +13,7 @@
 // One workbench per `useWorkbench()` (per describe); tests inside it share the page. For a clean slate per test
 // call `new Workbench(options).start()` / `close()` yourself.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import type { CodeServer } from '../harness/code-server.mjs';
@@ -21,6 +22,20 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const VSIX_PATH = path.join(REPO_ROOT, 'dist', 'runlog.vsix');
 export const FIXTURE_WORKSPACE = path.join(REPO_ROOT, 'test', 'fixtures', 'workspace');
 const RESULTS_DIR = path.join(REPO_ROOT, 'test-results', 'e2e');
+
+/** A fresh copy of the fixture workspace in a temp folder, with an empty store (`.runlog/runs`). */
+export function fixtureWorkspaceWithStore(prefix: string): {
+  root: string;
+  workspace: string;
+  store: string;
+} {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const workspace = path.join(root, 'workspace');
+  fs.cpSync(FIXTURE_WORKSPACE, workspace, { recursive: true });
+  const store = path.join(workspace, '.runlog');
+  fs.mkdirSync(path.join(store, 'runs'), { recursive: true });
+  return { root, workspace, store };
+}
 
 type Lib = typeof import('../harness/code-server.mjs');
 // The shared code-server helpers are an ES module; this file is CommonJS, so they are loaded dynamically.

@@ -11,7 +11,7 @@ import { parseQuery, QueryError, type Query } from '../../src/core/query';
 import type { RunDocument } from '../../src/core/store/types';
 import { h, replaceChildren } from '../shared/dom';
 import { formatLocalTime } from '../shared/format';
-import { scrollToRow, visibleRows } from '../shared/virtualRange';
+import { scrollToRow, visibleColumnRange, visibleRows } from '../shared/virtualRange';
 import type { FromRunsTableWebview, RunsTableCommand, ToRunsTableWebview } from './contract';
 import {
   allColumns,
@@ -61,6 +61,8 @@ const WIDTHS: Record<string, number> = {
   tags: 160,
 };
 const DATA_WIDTH = 110;
+/** Pixels of columns built beyond each side of the view, so short sideways scrolls rebuild nothing. */
+const COLUMN_OVERSCAN = 120;
 
 export class RunsTableApp {
   private runs = new Map<string, RunDocument>();
@@ -259,20 +261,18 @@ export class RunsTableApp {
     this.renderRows();
   }
 
-  private template(): string {
-    return ['select', ...this.visibleColumns.map((c) => c.id)]
-      .map((id) => `${WIDTHS[id] ?? DATA_WIDTH}px`)
-      .join(' ');
+  /** The width of each grid column: the select column, then the visible columns. */
+  private widths(): number[] {
+    return ['select', ...this.visibleColumns.map((c) => c.id)].map((id) => WIDTHS[id] ?? DATA_WIDTH);
   }
 
   private renderHeader(): void {
-    const template = this.template();
-    const width = ['select', ...this.visibleColumns.map((c) => c.id)].reduce(
-      (sum, id) => sum + (WIDTHS[id] ?? DATA_WIDTH),
-      0,
-    );
-    this.header.style.gridTemplateColumns = template;
+    const widths = this.widths();
+    const width = widths.reduce((sum, w) => sum + w, 0);
+    this.header.style.gridTemplateColumns = widths.map((w) => `${w}px`).join(' ');
     this.header.style.width = this.body.style.width = `${width}px`;
+    // Rows hold only the columns in view, so assistive technology is told how many there are.
+    this.viewport.setAttribute('aria-colcount', String(widths.length));
     const cells = this.visibleColumns.map((column) => {
       const key = this.ui.sort.findIndex((k) => k.column === column.id);
       const sort = key >= 0 ? this.ui.sort[key] : undefined;
@@ -361,8 +361,30 @@ export class RunsTableApp {
       ROW_HEIGHT,
       total,
     );
-    const template = this.template();
-    const shape = `${template}\0${this.visibleColumns.map((c) => c.id).join('\0')}`;
+    // Only the columns in view (and a margin) get cells: scrolling down then fills a screen's width of cells per
+    // row, however many params and metrics the runs have. Scrolling sideways past the margin rebuilds the rows.
+    // A table up to two views wide is built whole (sideways scrolling then rebuilds nothing, and find-in-page sees
+    // every cell); a wider one builds a view's width of columns and a margin. The name column always has its cell:
+    // it sticks to the left edge, so a row scrolled sideways still says which run it is.
+    const widths = this.widths();
+    const viewWidth = this.viewport.clientWidth;
+    const whole = viewWidth === 0 || widths.reduce((sum, w) => sum + w, 0) <= 2 * viewWidth;
+    const range = visibleColumnRange(
+      widths,
+      this.viewport.scrollLeft,
+      viewWidth,
+      whole ? Number.POSITIVE_INFINITY : COLUMN_OVERSCAN,
+    );
+    const name = this.visibleColumns.findIndex((c) => c.kind === 'name') + 1;
+    const columns: number[] = [];
+    if (name > 0 && name < range.start) columns.push(name);
+    for (let g = range.start; g < range.end; g++) columns.push(g);
+    if (name >= range.end) columns.push(name);
+    const sideways = this.viewport.scrollLeft > 0;
+    if (this.viewport.classList.contains('scrolled-sideways') !== sideways)
+      this.viewport.classList.toggle('scrolled-sideways', sideways);
+    const template = widths.map((w) => `${w}px`).join(' ');
+    const shape = `${columns.join(',')}\0${template}\0${this.visibleColumns.map((c) => c.id).join('\0')}`;
     const spare: HTMLElement[] = [];
     if (shape !== this.rowShape) {
       this.rowShape = shape;
@@ -386,8 +408,8 @@ export class RunsTableApp {
         fragment.append(element);
       } else {
         const recycled = spare.pop();
-        element = recycled ?? this.newRunRow(template);
-        this.fillRunRow(element, row.run, i);
+        element = recycled ?? this.newRunRow(template, columns);
+        this.fillRunRow(element, row.run, i, columns);
         if (!recycled) fragment.append(element);
       }
       this.rendered.set(i, element);
@@ -441,20 +463,39 @@ export class RunsTableApp {
     );
   }
 
-  /** An empty run row for the current columns: a select cell and one cell per visible column. */
-  private newRunRow(template: string): HTMLElement {
+  /**
+   * An empty run row with a cell for each of `columns` (grid column indexes: 0 is the select column, k the k-th
+   * visible column), each placed in its own grid column.
+   */
+  private newRunRow(template: string, columns: readonly number[]): HTMLElement {
+    const cells = columns.map((g) => {
+      const column = this.visibleColumns[g - 1];
+      const style = `grid-column:${g + 1}`;
+      return column
+        ? h('span', {
+            class: 'cell',
+            attrs: { role: 'gridcell', 'aria-colindex': g + 1, 'data-column': column.id, style },
+          })
+        : h(
+            'span',
+            { class: 'cell select-cell', attrs: { 'aria-colindex': 1, style } },
+            h('input', { attrs: { type: 'checkbox', tabindex: -1 } }),
+          );
+    });
     return h(
       'div',
       { class: 'grid-row', attrs: { role: 'row', style: `grid-template-columns:${template}` } },
-      h('span', { class: 'cell select-cell' }, h('input', { attrs: { type: 'checkbox', tabindex: -1 } })),
-      ...this.visibleColumns.map((column) =>
-        h('span', { class: 'cell', attrs: { role: 'gridcell', 'data-column': column.id } }, ''),
-      ),
+      ...cells,
     );
   }
 
-  /** Fills a run row for `run` at `index`, writing only what differs from what it shows. */
-  private fillRunRow(element: HTMLElement, run: RunDocument, index: number): void {
+  /** Fills a run row (cells for grid `columns`) for `run` at `index`, writing only what differs. */
+  private fillRunRow(
+    element: HTMLElement,
+    run: RunDocument,
+    index: number,
+    columns: readonly number[],
+  ): void {
     const selected = this.selected.has(run.id);
     const top = `${index * ROW_HEIGHT}px`;
     if (element.style.top !== top) element.style.top = top;
@@ -468,11 +509,15 @@ export class RunsTableApp {
     element.dataset.index = String(index);
     element.setAttribute('aria-rowindex', String(index + 2)); // the header is row 1
     const cells = element.children;
-    const box = cells[0].firstElementChild as HTMLInputElement;
-    box.checked = selected;
-    box.setAttribute('aria-label', `Select ${run.name}`);
-    this.visibleColumns.forEach((column, c) => {
-      const cell = cells[c + 1] as HTMLElement;
+    for (const [k, g] of columns.entries()) {
+      const cell = cells[k] as HTMLElement;
+      const column = this.visibleColumns[g - 1];
+      if (!column) {
+        const box = cell.firstElementChild as HTMLInputElement;
+        box.checked = selected;
+        box.setAttribute('aria-label', `Select ${run.name}`);
+        continue;
+      }
       const text = formatCell(column, cellValue(run, column, this.ui.stat));
       setIfChanged(
         cell,
@@ -481,7 +526,7 @@ export class RunsTableApp {
       );
       setIfChanged(cell, 'textContent', text);
       setIfChanged(cell, 'title', column.kind === 'star' ? '' : text);
-    });
+    }
   }
 
   private toggleGroup(experiment: string): void {

@@ -47,12 +47,13 @@ export function allColumns(runs: readonly RunDocument[]): Column[] {
   }
   return [
     ...FIXED_COLUMNS,
-    ...[...params]
-      .sort(collator.compare)
-      .map((key): Column => ({ id: `param:${key}`, kind: 'param', key, label: key })),
+    // Metrics before params: they answer "which run is best", so they are in view without scrolling sideways.
     ...[...metrics]
       .sort(collator.compare)
       .map((key): Column => ({ id: `metric:${key}`, kind: 'metric', key, label: key })),
+    ...[...params]
+      .sort(collator.compare)
+      .map((key): Column => ({ id: `param:${key}`, kind: 'param', key, label: key })),
   ];
 }
 

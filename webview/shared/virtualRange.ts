@@ -34,3 +34,29 @@ export function scrollToRow(
   if (top + rowHeight > scrollTop + viewportHeight) return top + rowHeight - viewportHeight;
   return scrollTop;
 }
+
+/**
+ * Which columns of a grid with fixed column widths intersect the horizontal window [left - overscan, left + width +
+ * overscan): the virtualized table builds cells only for those, so a table with a hundred params costs what one
+ * screen of columns does.
+ */
+export function visibleColumnRange(
+  widths: readonly number[],
+  scrollLeft: number,
+  viewportWidth: number,
+  overscan: number,
+): RowRange {
+  const from = Math.max(0, scrollLeft) - overscan;
+  const to = Math.max(0, scrollLeft) + Math.max(0, viewportWidth) + overscan;
+  let start = widths.length;
+  let end = 0;
+  let x = 0;
+  widths.forEach((width, i) => {
+    if (x + width > from && x < to) {
+      start = Math.min(start, i);
+      end = i + 1;
+    }
+    x += width;
+  });
+  return start < end ? { start, end } : { start: 0, end: 0 };
+}

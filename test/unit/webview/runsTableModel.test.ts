@@ -15,7 +15,7 @@ import {
   parseToRunsTableWebview,
   toTableRun,
 } from '../../../webview/runsTable/contract';
-import { scrollToRow, visibleRows } from '../../../webview/shared/virtualRange';
+import { scrollToRow, visibleColumnRange, visibleRows } from '../../../webview/shared/virtualRange';
 import { makeRunDocument } from '../../fixtures/runs';
 
 const m = (last: number | 'NaN', min = last, max = last): MetricSummary => ({
@@ -59,7 +59,7 @@ const byId = new Map(columns.map((c) => [c.id, c]));
 const ids = (list: { id: string }[]) => list.map((r) => r.id);
 
 describe('runs table model', () => {
-  it('has the fixed columns, then params and metrics any run has', () => {
+  it('has the fixed columns, then the metrics and params any run has', () => {
     assert.deepEqual(
       columns.map((c) => c.id),
       [
@@ -70,10 +70,10 @@ describe('runs table model', () => {
         'start',
         'duration',
         'tags',
+        'metric:acc',
         'param:lr',
         'param:opt',
         'param:seed',
-        'metric:acc',
       ],
     );
   });
@@ -177,6 +177,17 @@ describe('virtualized rows', () => {
     assert.equal(scrollToRow(5, 0, 240, 24), 0);
     assert.equal(scrollToRow(20, 0, 240, 24), 21 * 24 - 240);
     assert.equal(scrollToRow(2, 240, 240, 24), 48);
+  });
+
+  it('builds only the columns in view plus a margin, every column with an infinite margin', () => {
+    const widths = [28, 100, 100, 100, 100, 100];
+    // View 0–150 px with a 20 px margin: columns spanning 0–170 px.
+    assert.deepEqual(visibleColumnRange(widths, 0, 150, 20), { start: 0, end: 3 });
+    // Scrolled to 250 px: 230–420 px, columns 2 (128–228) is out, 3 (228–328) and 4 (328–428) in.
+    assert.deepEqual(visibleColumnRange(widths, 250, 150, 20), { start: 3, end: 5 });
+    assert.deepEqual(visibleColumnRange(widths, 400, 1000, 0), { start: 4, end: 6 });
+    assert.deepEqual(visibleColumnRange(widths, 0, 150, Number.POSITIVE_INFINITY), { start: 0, end: 6 });
+    assert.deepEqual(visibleColumnRange([], 0, 150, 20), { start: 0, end: 0 });
   });
 });
 
