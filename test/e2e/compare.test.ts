@@ -120,6 +120,9 @@ describe('A runs table wider than two screens', () => {
       await row.locator('[data-column="param:p39"]').getAttribute('aria-colindex'),
       String(1 + 7 + 1 + 40),
     );
+    // A cell's tooltip (its full text, for a clipped value) is set when the pointer reaches it.
+    await row.locator('[data-column="param:p38"]').hover();
+    await table.locator(`.grid-row[data-run="${wide.id}"] [data-column="param:p38"][title="238"]`).waitFor();
     await wb.screenshot('wide table scrolled right');
   });
 });
