@@ -539,9 +539,10 @@ export class RunsTableApp {
         'className',
         `cell kind-${column.kind}${column.kind === 'status' ? ` status-${run.status}` : ''}${column.key && column.key === this.primaryMetric ? ' primary' : ''}`,
       );
-      // The text node's data is rewritten, not the node replaced: a replaced node is garbage for Blink's heap (12,000
-      // in the benchmark's scroll), which brings on the 15–45 ms pauses of a full garbage collection sooner. The tooltip (the full text of
-      // a clipped cell) is set when the pointer reaches the cell, not for every cell scrolled past.
+      // The text node's data is rewritten, not the node replaced: a replaced node is garbage for Blink's heap
+      // (12,000 in the benchmark's scroll), which brings on the 15–45 ms pauses of a full garbage collection sooner.
+      // The tooltip (the full text of a clipped cell) is set when the pointer reaches the cell, not for every cell
+      // scrolled past.
       const node = cell.firstChild as Text;
       if (node.data !== text) node.data = text;
       if (cell.hasAttribute('title')) cell.title = text;
