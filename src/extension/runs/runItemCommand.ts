@@ -18,7 +18,7 @@ export function runItemCommand(): vscode.Command {
  * The run a click in the Runs view selected, if it is one run. While the view rebuilds a live run's row (every
  * second, and on every write) the selection the extension host holds can be empty for a moment although the row is
  * selected on screen; the last one-run selection the view reported stands in then, so the click opens that run
- * instead of asking which.
+ * instead of asking which. An empty selection never erases it: a rebuild reports one, the user's click never does.
  */
 export class ClickedRun {
   private last: RunsNode | undefined;
@@ -28,15 +28,17 @@ export class ClickedRun {
   /** Follows the view's selection; dispose the result with the view. */
   follow(): vscode.Disposable {
     return this.view.onDidChangeSelection(({ selection }) => {
-      this.last = oneRun(selection);
+      if (selection.length > 0) this.last = oneRun(selection);
     });
   }
 
   /**
    * The clicked run. The click's selection and its command travel separately; when the command comes first, wait a
-   * moment for the selection rather than asking the user which run they just clicked.
+   * moment for the selection rather than asking the user which run they just clicked. An empty selection reported
+   * meanwhile is a rebuild of the row, not the click's: it is skipped (seen in CI: the wait ended on one, and a
+   * click on a live notebook run asked "Run to show").
    */
-  async get(waitMs = 1000): Promise<RunsNode | undefined> {
+  async get(waitMs = 3000): Promise<RunsNode | undefined> {
     const now = oneRun(this.view.selection);
     if (now || this.view.selection.length > 0) return now;
     if (this.last) return this.last;
@@ -46,6 +48,7 @@ export class ClickedRun {
         resolve(undefined);
       }, waitMs);
       const sub = this.view.onDidChangeSelection(({ selection }) => {
+        if (selection.length === 0) return;
         clearTimeout(timer);
         sub.dispose();
         resolve(oneRun(selection));
