@@ -80,7 +80,6 @@ export function activate(extension: vscode.ExtensionContext): RunlogApi {
   };
   for (const [id, handler] of Object.entries(commands)) ctx.registerCommand(id, handler);
   const clicked = new ClickedRun(runs.view);
-  ctx.own(clicked.follow());
   const internal: Record<InternalCommandId, () => unknown> = {
     [INTERNAL_COMMANDS.openClickedRun]: async () => details.show(await clicked.get()),
   };

@@ -15,44 +15,36 @@ export function runItemCommand(): vscode.Command {
 }
 
 /**
- * The run a click in the Runs view selected, if it is one run. While the view rebuilds a live run's row (every
- * second, and on every write) the selection the extension host holds can be empty for a moment although the row is
- * selected on screen; the last one-run selection the view reported stands in then, so the click opens that run
- * instead of asking which. An empty selection never erases it: a rebuild reports one, the user's click never does.
+ * The run a click in the Runs view selected, if it is one run. The view's selection is kept by VS Code as item
+ * handles and turned into elements when read; while the view rebuilds a live run's row (every second, and on every
+ * write) the row's handle is briefly unknown, so a selection that arrives then reads (and is reported) as empty,
+ * and no event follows when the row is back. So the selection is read again until it names the run, not only
+ * listened to (seen in CI: a click on a live notebook run asked "Run to show").
  */
 export class ClickedRun {
-  private last: RunsNode | undefined;
+  constructor(
+    private readonly view: vscode.TreeView<RunsNode>,
+    private readonly pollMs = 50,
+  ) {}
 
-  constructor(private readonly view: vscode.TreeView<RunsNode>) {}
-
-  /** Follows the view's selection; dispose the result with the view. */
-  follow(): vscode.Disposable {
-    return this.view.onDidChangeSelection(({ selection }) => {
-      if (selection.length > 0) this.last = oneRun(selection);
-    });
-  }
-
-  /**
-   * The clicked run. The click's selection and its command travel separately; when the command comes first, wait a
-   * moment for the selection rather than asking the user which run they just clicked. An empty selection reported
-   * meanwhile is a rebuild of the row, not the click's: it is skipped (seen in CI: the wait ended on one, and a
-   * click on a live notebook run asked "Run to show").
-   */
+  /** The clicked run, or undefined when no single run is selected within `waitMs`. */
   async get(waitMs = 3000): Promise<RunsNode | undefined> {
-    const now = oneRun(this.view.selection);
-    if (now || this.view.selection.length > 0) return now;
-    if (this.last) return this.last;
+    const now = this.view.selection;
+    if (now.length > 0) return oneRun(now);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        sub.dispose();
-        resolve(undefined);
-      }, waitMs);
-      const sub = this.view.onDidChangeSelection(({ selection }) => {
-        if (selection.length === 0) return;
+      const done = (run: RunsNode | undefined) => {
+        clearInterval(poll);
         clearTimeout(timer);
         sub.dispose();
-        resolve(oneRun(selection));
-      });
+        resolve(run);
+      };
+      const check = () => {
+        const selection = this.view.selection;
+        if (selection.length > 0) done(oneRun(selection));
+      };
+      const poll = setInterval(check, this.pollMs);
+      const timer = setTimeout(() => done(undefined), waitMs);
+      const sub = this.view.onDidChangeSelection(check);
     });
   }
 }
