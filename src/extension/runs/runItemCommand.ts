@@ -7,8 +7,7 @@ import type { RunsNode } from './targets';
  * tree item's command-with-arguments under a temporary id that it drops as soon as the item is refreshed, before
  * the workbench has the new item, so a click on a run that is starting or live (refreshed every second and on every
  * write) can fail with "Actual command not found, wanted to execute runlog.showRunDetails /N". A command without
- * arguments is sent as is; its handler opens the run the click selected (the selection reaches the extension host
- * before the command does: both travel in order over the same channel).
+ * arguments is sent as is; its handler opens the run the click selected (ClickedRun).
  */
 export function runItemCommand(): vscode.Command {
   return { command: INTERNAL_COMMANDS.openClickedRun, title: 'Show Run Details' };
