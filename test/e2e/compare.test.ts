@@ -120,6 +120,12 @@ describe('A runs table wider than two screens', () => {
       await row.locator('[data-column="param:p39"]').getAttribute('aria-colindex'),
       String(1 + 7 + 1 + 40),
     );
+    // Grouped by experiment, the group's label stays in view too.
+    await table.locator('vscode-checkbox', { hasText: 'Group by experiment' }).click();
+    const label = table.locator('.group-row .group-label').first();
+    await label.waitFor();
+    const labelLeft = await label.evaluate((element) => element.getBoundingClientRect().left);
+    assert.ok(labelLeft >= viewLeft && labelLeft <= viewLeft + 10, `group label at ${labelLeft} px`);
     // A cell's tooltip (its full text, for a clipped value) is set when the pointer reaches it.
     await row.locator('[data-column="param:p38"]').hover();
     await table.locator(`.grid-row[data-run="${wide.id}"] [data-column="param:p38"][title="238"]`).waitFor();
