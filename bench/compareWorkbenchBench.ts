@@ -15,7 +15,7 @@ import { newRunId } from '../src/core/store/ids';
 import type { RunDocument } from '../src/core/store/types';
 import { FIXTURE_WORKSPACE, Workbench } from '../test/e2e/workbench';
 
-export function makeWorkspace(dir: string, runs: number, experiments: number): string {
+function makeWorkspace(dir: string, runs: number, experiments: number): string {
   fs.cpSync(FIXTURE_WORKSPACE, dir, { recursive: true });
   const runsDir = path.join(dir, '.runlog', 'runs');
   fs.mkdirSync(runsDir, { recursive: true });
